@@ -1,0 +1,112 @@
+package dev.stampede;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds backend keys from a prefix, a cache name and a key object.
+ * <p>
+ * The string form of a key object is stable across JVMs by definition: a
+ * {@code String} is itself; an {@code Object[]} (several method arguments) is its
+ * elements' string forms joined by {@code ,} with {@code ,} and {@code \} in them
+ * escaped by {@code \}; a {@code null} element is {@code \0}; anything else is its
+ * {@code toString()}, which must therefore be stable for the key types you use
+ * (records, enums, numbers and strings are).
+ * <p>
+ * memcached accepts keys of at most 250 bytes of printable ASCII without spaces. A
+ * key outside that is replaced by a readable part of it followed by {@code #} and the
+ * SHA-256 of the whole key, which is deterministic and collision-free in practice.
+ */
+public final class CacheKeys {
+
+	static final int MAX_KEY_LENGTH = 250;
+
+	private static final int READABLE_PART = 180;
+
+	private final String prefix;
+
+	public CacheKeys(String prefix) {
+		this.prefix = prefix;
+	}
+
+	/** Backend key of the key whose {@link #stringForm string form} is {@code keyString} in {@code cache}. */
+	public String backendKey(String cache, String keyString) {
+		String full = this.prefix + cache + ':' + keyString;
+		return isSafe(full) ? full : hashed(full);
+	}
+
+	/**
+	 * Stable string form of a key object, as described on this class.
+	 * @throws IllegalArgumentException if the key is {@code null}
+	 */
+	public static String stringForm(@Nullable Object key) {
+		if (key == null) {
+			throw new IllegalArgumentException("A cache key must not be null");
+		}
+		if (key instanceof String string) {
+			return string;
+		}
+		if (key instanceof Object[] parts) {
+			StringBuilder joined = new StringBuilder();
+			for (int i = 0; i < parts.length; i++) {
+				if (i > 0) {
+					joined.append(',');
+				}
+				appendEscaped(joined, parts[i]);
+			}
+			return joined.toString();
+		}
+		return key.toString();
+	}
+
+	private static void appendEscaped(StringBuilder out, @Nullable Object part) {
+		if (part == null) {
+			out.append("\\0");
+			return;
+		}
+		String text = part.toString();
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == ',' || c == '\\') {
+				out.append('\\');
+			}
+			out.append(c);
+		}
+	}
+
+	private static boolean isSafe(String key) {
+		if (key.length() > MAX_KEY_LENGTH) {
+			return false;
+		}
+		for (int i = 0; i < key.length(); i++) {
+			char c = key.charAt(i);
+			if (c <= ' ' || c >= 0x7f) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static String hashed(String key) {
+		StringBuilder readable = new StringBuilder(MAX_KEY_LENGTH);
+		for (int i = 0; i < key.length() && readable.length() < READABLE_PART; i++) {
+			char c = key.charAt(i);
+			readable.append((c <= ' ' || c >= 0x7f) ? '_' : c);
+		}
+		return readable.append('#').append(HexFormat.of().formatHex(sha256(key))).toString();
+	}
+
+	private static byte[] sha256(String key) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
+		}
+	}
+
+}

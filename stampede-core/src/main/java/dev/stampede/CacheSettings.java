@@ -1,0 +1,77 @@
+package dev.stampede;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Effective settings of one cache, after defaults, annotation attributes and
+ * per-cache configuration have been layered.
+ *
+ * @param ttl how long a stored value is fresh
+ * @param leaseTtl how long a lease lives if its holder dies without releasing it
+ * @param maxWait how long a caller that lost the lease waits for the winner's value
+ * @param backoff how a waiting caller spaces its reads
+ * @param cacheNulls whether a {@code null} result is cached like any other value
+ * @param onBackendFailure what a call does when the backend fails
+ * @param onWaitTimeout what a call does when {@code maxWait} runs out
+ */
+public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, Backoff backoff, boolean cacheNulls,
+		FailurePolicy onBackendFailure, FailurePolicy onWaitTimeout) {
+
+	/** Defaults of the SPEC: 5 minutes fresh, 10 s leases, 5 s waits, 5 ms to 200 ms backoff. */
+	public static final CacheSettings DEFAULTS = new CacheSettings(Duration.ofMinutes(5), Duration.ofSeconds(10),
+			Duration.ofSeconds(5), new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), 2.0, 0.5), true,
+			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH);
+
+	public CacheSettings {
+		Settings.requirePositive("ttl", ttl);
+		Settings.requirePositive("lease-ttl", leaseTtl);
+		Settings.requireNotNegative("max-wait", maxWait);
+		Settings.require("backoff", backoff);
+		Settings.require("on-backend-failure", onBackendFailure);
+		Settings.require("on-wait-timeout", onWaitTimeout);
+	}
+
+	/**
+	 * Returns these settings with every non-null value of {@code overrides} in place of
+	 * its own.
+	 */
+	public CacheSettings with(@Nullable Overrides overrides) {
+		if (overrides == null) {
+			return this;
+		}
+		Backoff b = this.backoff;
+		Backoff backoff = new Backoff(or(overrides.backoffInitial(), b.initial()), or(overrides.backoffMax(), b.max()),
+				or(overrides.backoffMultiplier(), b.multiplier()), or(overrides.backoffJitter(), b.jitter()));
+		return new CacheSettings(or(overrides.ttl(), this.ttl), or(overrides.leaseTtl(), this.leaseTtl),
+				or(overrides.maxWait(), this.maxWait), backoff, or(overrides.cacheNulls(), this.cacheNulls),
+				or(overrides.onBackendFailure(), this.onBackendFailure),
+				or(overrides.onWaitTimeout(), this.onWaitTimeout));
+	}
+
+	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	/**
+	 * A partial set of settings: {@code null} leaves the underlying value in place.
+	 */
+	public record Overrides(@Nullable Duration ttl, @Nullable Duration leaseTtl, @Nullable Duration maxWait,
+			@Nullable Duration backoffInitial, @Nullable Duration backoffMax, @Nullable Double backoffMultiplier,
+			@Nullable Double backoffJitter, @Nullable Boolean cacheNulls, @Nullable FailurePolicy onBackendFailure,
+			@Nullable FailurePolicy onWaitTimeout) {
+
+		/** Overrides nothing. */
+		public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null, null,
+				null);
+
+		/** Overrides of the durations an annotation can carry. */
+		public static Overrides durations(@Nullable Duration ttl, @Nullable Duration leaseTtl,
+				@Nullable Duration maxWait) {
+			return new Overrides(ttl, leaseTtl, maxWait, null, null, null, null, null, null, null);
+		}
+
+	}
+
+}

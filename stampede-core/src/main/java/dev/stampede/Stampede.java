@@ -1,0 +1,428 @@
+package dev.stampede;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import dev.stampede.backend.Envelope;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * The engine. Reads a key from the backend; on a miss, exactly one caller across all
+ * JVMs that share the backend takes the key's lease, calls the loader and stores the
+ * value, while every other caller waits for it with jittered exponential backoff.
+ * Inside one JVM, concurrent calls for the same key share one resolution, so only one
+ * thread per key talks to the backend at a time.
+ * <p>
+ * Loader exceptions are never cached and reach every caller that shared the call
+ * unchanged. Backend failures and wait timeouts follow the cache's
+ * {@link FailurePolicy policies}. Every wait is bounded by {@code max-wait}.
+ */
+public final class Stampede implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
+
+	private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final StampedeBackend backend;
+
+	private final StampedeSettings settings;
+
+	private final CacheKeys keys;
+
+	private final Clock clock;
+
+	private final Map<String, CompletableFuture<@Nullable Object>> inFlight = new ConcurrentHashMap<>();
+
+	private final Map<String, CallSite> programmaticSites = new ConcurrentHashMap<>();
+
+	private final String tokenPrefix = UUID.randomUUID() + "/";
+
+	private final AtomicLong tokenCounter = new AtomicLong();
+
+	private final AtomicLong lastBackendWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
+
+	private final ExecutorService asyncExecutor = Executors.newCachedThreadPool(new AsyncThreadFactory());
+
+	/** Creates an engine with default settings and no key prefix. */
+	public Stampede(StampedeBackend backend) {
+		this(backend, StampedeSettings.standard(), "", Clock.systemUTC());
+	}
+
+	/**
+	 * Creates an engine.
+	 * @param backend where values and leases live
+	 * @param settings defaults and per-cache settings
+	 * @param keyPrefix prefix of every backend key, to share a backend between applications
+	 * @param clock source of wall-clock time for freshness, shared by every JVM through the stored values
+	 * @throws InvalidSettingException if a cache's settings are outside the backend's limits
+	 */
+	public Stampede(StampedeBackend backend, StampedeSettings settings, String keyPrefix, Clock clock) {
+		this.backend = backend;
+		this.settings = settings;
+		this.keys = new CacheKeys(keyPrefix);
+		this.clock = clock;
+		backend.validate(settings.defaults());
+		settings.caches().keySet().forEach((cache) -> backend.validate(settings.resolve(cache, null)));
+	}
+
+	/**
+	 * Resolves the settings of a call site once, for use on every call it makes.
+	 * @param cache the cache name
+	 * @param overrides the call site's own settings, which configuration for the cache overrides
+	 * @param origin where the calls come from, for messages
+	 * @throws InvalidSettingException if the resolved settings cannot work on this backend
+	 */
+	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin) {
+		CacheSettings resolved = this.settings.resolve(cache, overrides);
+		this.backend.validate(resolved);
+		return new CallSite(cache, resolved, origin);
+	}
+
+	/**
+	 * Returns the value of {@code key} in {@code cache}, calling {@code loader} on a
+	 * miss in at most one caller across every JVM that shares the backend.
+	 * @param cache the cache name, which selects its settings
+	 * @param key the key; see {@link CacheKeys} for its string form
+	 * @param loader computes the value on a miss
+	 * @return the cached or loaded value
+	 * @throws E what the loader threw, unchanged
+	 */
+	public <T, E extends Throwable> @Nullable T get(String cache, Object key, Loader<T, E> loader) throws E {
+		return get(programmaticSite(cache), key, loader, (value) -> true);
+	}
+
+	/**
+	 * Returns the value of {@code key} as {@link #get(String, Object, Loader)} does,
+	 * for a call site whose settings were resolved by {@link #callSite}.
+	 * @param storeIf decides whether a loaded value is stored; a value it rejects is returned but not cached
+	 */
+	@SuppressWarnings("unchecked")
+	public <T, E extends Throwable> @Nullable T get(CallSite site, Object key, Loader<T, E> loader,
+			Predicate<? super @Nullable T> storeIf) throws E {
+		String keyString = CacheKeys.stringForm(key);
+		String backendKey = this.keys.backendKey(site.cache(), keyString);
+		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
+		CompletableFuture<@Nullable Object> joined = this.inFlight.putIfAbsent(backendKey, flight);
+		if (joined != null) {
+			return (T) awaitFlight(joined, site, keyString);
+		}
+		try {
+			return (T) fly(flight, site, keyString, backendKey, loader, (Predicate<@Nullable Object>) storeIf);
+		}
+		catch (Throwable ex) {
+			throw Stampede.<RuntimeException>sneakyThrow(ex);
+		}
+	}
+
+	/**
+	 * Returns a future of the value of {@code key} in {@code cache}. On a miss,
+	 * {@code loader} is called in at most one caller across every JVM and its future's
+	 * result is cached once it completes. Waiting happens on Stampede's own threads,
+	 * never on the caller's.
+	 */
+	public <T> CompletableFuture<T> getAsync(String cache, Object key,
+			Supplier<? extends CompletionStage<? extends T>> loader) {
+		return getAsync(programmaticSite(cache), key, loader, (value) -> true);
+	}
+
+	/**
+	 * Returns a future of the value of {@code key} as
+	 * {@link #getAsync(String, Object, Supplier)} does, for a resolved call site.
+	 * @param storeIf decides whether a loaded value is stored
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> getAsync(CallSite site, Object key,
+			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
+		String keyString = CacheKeys.stringForm(key);
+		String backendKey = this.keys.backendKey(site.cache(), keyString);
+		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
+		CompletableFuture<@Nullable Object> joined = this.inFlight.putIfAbsent(backendKey, flight);
+		if (joined != null) {
+			return (CompletableFuture<T>) joined.copy();
+		}
+		Loader<Object, Throwable> blockingLoader = () -> awaitStage(loader.get(), site);
+		try {
+			this.asyncExecutor.execute(() -> {
+				try {
+					fly(flight, site, keyString, backendKey, blockingLoader, (Predicate<@Nullable Object>) storeIf);
+				}
+				catch (Throwable ex) {
+					// already handed to every caller through the flight
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.inFlight.remove(backendKey, flight);
+			flight.completeExceptionally(new StampedeException("Stampede is closed", ex));
+		}
+		return (CompletableFuture<T>) flight.copy();
+	}
+
+	/**
+	 * Removes {@code key} from {@code cache}, and ends any lease on it so that the next
+	 * reader loads fresh data. A value being computed at this moment is not written
+	 * (fencing), so the eviction is never undone.
+	 */
+	public void evict(String cache, Object key) {
+		CallSite site = programmaticSite(cache);
+		String keyString = CacheKeys.stringForm(key);
+		try {
+			this.backend.evict(this.keys.backendKey(cache, keyString));
+		}
+		catch (StampedeBackendException ex) {
+			if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
+				throw new StampedeBackendException(backendFailureMessage(site, keyString, "evict", ex), ex);
+			}
+			warnBackendFailure(site, keyString, "evict", ex);
+		}
+	}
+
+	/** Number of keys being resolved in this JVM right now. */
+	public int inFlightCount() {
+		return this.inFlight.size();
+	}
+
+	/** The backend this engine uses. */
+	public StampedeBackend getBackend() {
+		return this.backend;
+	}
+
+	/** Stops the threads that wait for asynchronous callers. The backend is not closed. */
+	@Override
+	public void close() {
+		this.asyncExecutor.shutdown();
+		try {
+			if (!this.asyncExecutor.awaitTermination(2, TimeUnit.SECONDS)) {
+				this.asyncExecutor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.asyncExecutor.shutdownNow();
+		}
+	}
+
+	private CallSite programmaticSite(String cache) {
+		return this.programmaticSites.computeIfAbsent(cache,
+				(name) -> callSite(name, CacheSettings.Overrides.NONE, "cache '" + name + "'"));
+	}
+
+	private @Nullable Object fly(CompletableFuture<@Nullable Object> flight, CallSite site, String keyString,
+			String backendKey, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) throws Throwable {
+		Object value;
+		try {
+			value = resolve(site, keyString, backendKey, loader, storeIf);
+		}
+		catch (Throwable ex) {
+			this.inFlight.remove(backendKey, flight);
+			flight.completeExceptionally(ex);
+			throw ex;
+		}
+		this.inFlight.remove(backendKey, flight);
+		flight.complete(value);
+		return value;
+	}
+
+	private @Nullable Object resolve(CallSite site, String keyString, String backendKey, Loader<?, ?> loader,
+			Predicate<@Nullable Object> storeIf) throws Throwable {
+		CacheSettings settings = site.settings();
+		long start = System.nanoTime();
+		long deadline = start + settings.maxWait().toNanos();
+		BackOffExecution pauses = null;
+		while (true) {
+			Slot slot;
+			try {
+				slot = this.backend.read(backendKey);
+				if (slot instanceof Slot.Present present && present.envelope().isFreshAt(this.clock.millis())) {
+					return present.envelope().value();
+				}
+				if (slot instanceof Slot.Unreadable) {
+					logger.warn("Cache '{}' key '{}' holds bytes this engine cannot read; treating it as a miss",
+							site.cache(), keyString);
+				}
+				if (!(slot instanceof Slot.Leased)) {
+					String token = this.tokenPrefix + this.tokenCounter.incrementAndGet();
+					if (this.backend.tryLease(backendKey, slot, token, settings.leaseTtl())) {
+						return loadAsWinner(site, keyString, backendKey, token, loader, storeIf);
+					}
+				}
+			}
+			catch (StampedeBackendException ex) {
+				return backendFailed(site, keyString, loader, ex);
+			}
+			long now = System.nanoTime();
+			if (now - deadline >= 0) {
+				return waitTimedOut(site, keyString, loader, Duration.ofNanos(now - start));
+			}
+			if (pauses == null) {
+				pauses = settings.backoff().start();
+			}
+			long pause = Math.min(TimeUnit.MILLISECONDS.toNanos(pauses.nextBackOff()), deadline - now);
+			pause(pause, site, keyString);
+		}
+	}
+
+	private @Nullable Object loadAsWinner(CallSite site, String keyString, String backendKey, String token,
+			Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) throws Throwable {
+		long loadStart = System.nanoTime();
+		Object value;
+		try {
+			value = loader.load();
+		}
+		catch (Throwable ex) {
+			abandon(site, keyString, backendKey, token);
+			throw ex;
+		}
+		long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
+		CacheSettings settings = site.settings();
+		if ((value == null && !settings.cacheNulls()) || !storeIf.test(value)) {
+			abandon(site, keyString, backendKey, token);
+			return value;
+		}
+		Envelope envelope = new Envelope(value, this.clock.millis() + settings.ttl().toMillis(), loadMillis);
+		try {
+			if (!this.backend.fulfilLease(backendKey, token, envelope, settings.ttl())) {
+				logger.debug("Not storing cache '{}' key '{}': the lease expired or the key was evicted while it "
+						+ "was computed", site.cache(), keyString);
+			}
+		}
+		catch (StampedeSerializationException ex) {
+			abandon(site, keyString, backendKey, token);
+			throw new StampedeSerializationException("Cannot cache the value returned by " + site.origin()
+					+ " in cache '" + site.cache() + "': " + ex.getMessage(), ex);
+		}
+		catch (StampedeBackendException ex) {
+			warnBackendFailure(site, keyString, "store", ex);
+		}
+		return value;
+	}
+
+	private void abandon(CallSite site, String keyString, String backendKey, String token) {
+		try {
+			this.backend.abandonLease(backendKey, token);
+		}
+		catch (StampedeBackendException ex) {
+			// The lease then ends by itself after lease-ttl.
+			warnBackendFailure(site, keyString, "release the lease of", ex);
+		}
+	}
+
+	private @Nullable Object backendFailed(CallSite site, String keyString, Loader<?, ?> loader,
+			StampedeBackendException ex) throws Throwable {
+		if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
+			throw new StampedeBackendException(backendFailureMessage(site, keyString, "read", ex), ex);
+		}
+		warnBackendFailure(site, keyString, "read", ex);
+		return loader.load();
+	}
+
+	private @Nullable Object waitTimedOut(CallSite site, String keyString, Loader<?, ?> loader, Duration waited)
+			throws Throwable {
+		if (site.settings().onWaitTimeout() == FailurePolicy.FAIL) {
+			throw new StampedeTimeoutException(site.cache(), keyString, waited);
+		}
+		logger.debug("Waited {} ms for cache '{}' key '{}'; calling the loader directly", waited.toMillis(),
+				site.cache(), keyString);
+		return loader.load();
+	}
+
+	private String backendFailureMessage(CallSite site, String keyString, String operation,
+			StampedeBackendException ex) {
+		return "Could not " + operation + " cache '" + site.cache() + "' key '" + keyString + "' on the "
+				+ this.backend.name() + " backend: " + ex.getMessage()
+				+ ". on-backend-failure is fail; set it to call-through to call the method while the backend is down";
+	}
+
+	private void warnBackendFailure(CallSite site, String keyString, String operation, StampedeBackendException ex) {
+		long now = System.nanoTime();
+		long last = this.lastBackendWarning.get();
+		if (now - last >= WARNING_INTERVAL_NANOS && this.lastBackendWarning.compareAndSet(last, now)) {
+			logger.warn("Could not {} cache '{}' key '{}' on the {} backend, going on without it "
+					+ "(further failures are logged at debug level for 10 s): {}", operation, site.cache(), keyString,
+					this.backend.name(), ex.getMessage());
+		}
+		else {
+			logger.debug("Could not {} cache '{}' key '{}' on the {} backend: {}", operation, site.cache(),
+					keyString, this.backend.name(), ex.getMessage());
+		}
+	}
+
+	private static void pause(long nanos, CallSite site, String keyString) {
+		try {
+			TimeUnit.NANOSECONDS.sleep(nanos);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new StampedeException(
+					"Interrupted while waiting for cache '" + site.cache() + "' key '" + keyString + "'", ex);
+		}
+	}
+
+	private static @Nullable Object awaitFlight(CompletableFuture<@Nullable Object> flight, CallSite site,
+			String keyString) {
+		try {
+			return flight.get();
+		}
+		catch (ExecutionException ex) {
+			throw Stampede.<RuntimeException>sneakyThrow(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new StampedeException(
+					"Interrupted while waiting for cache '" + site.cache() + "' key '" + keyString + "'", ex);
+		}
+	}
+
+	private static @Nullable Object awaitStage(@Nullable CompletionStage<?> stage, CallSite site) throws Throwable {
+		if (stage == null) {
+			throw new IllegalStateException(site.origin() + " returned a null future; return a completed future "
+					+ "of null instead");
+		}
+		try {
+			return stage.toCompletableFuture().get();
+		}
+		catch (ExecutionException ex) {
+			throw ex.getCause();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <X extends Throwable> X sneakyThrow(Throwable ex) throws X {
+		throw (X) ex;
+	}
+
+	private static final class AsyncThreadFactory implements ThreadFactory {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable task) {
+			Thread thread = new Thread(task, "stampede-async-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}
+
+	}
+
+}

@@ -1,0 +1,38 @@
+package dev.stampede.backend;
+
+/**
+ * What a backend holds under one key at the moment it was read.
+ */
+public sealed interface Slot {
+
+	/** Nothing is stored under the key. */
+	Slot EMPTY = new Empty();
+
+	/** Nothing is stored: the first caller to lease the key computes its value. */
+	record Empty() implements Slot {
+	}
+
+	/**
+	 * A caller holds the lease and is computing the value.
+	 * @param token the holder's token
+	 */
+	record Leased(String token) implements Slot {
+	}
+
+	/**
+	 * A value is stored.
+	 * @param envelope the value and its metadata
+	 * @param version the backend's version of the entry, used to replace it only if unchanged
+	 */
+	record Present(Envelope envelope, long version) implements Slot {
+	}
+
+	/**
+	 * Bytes are stored that this engine cannot read: written by another program, by an
+	 * incompatible version, or corrupt. Treated as a miss.
+	 * @param version the backend's version of the entry
+	 */
+	record Unreadable(long version) implements Slot {
+	}
+
+}

@@ -1,0 +1,57 @@
+package dev.stampede.backend;
+
+import java.time.Duration;
+
+import dev.stampede.CacheSettings;
+import dev.stampede.StampedeBackendException;
+
+/**
+ * Stores values and leases, one slot per key, shared by every engine that talks to
+ * it. Implementations must make {@link #tryLease}, {@link #fulfilLease} and
+ * {@link #abandonLease} atomic on the server: they are what keeps a stampede to one
+ * loader call. Every method may throw {@link StampedeBackendException} when the
+ * backend cannot be reached.
+ */
+public interface StampedeBackend extends AutoCloseable {
+
+	/** Short name of the backend, such as {@code memcached}, for messages and metrics. */
+	String name();
+
+	/** Reads the slot of a key. */
+	Slot read(String key);
+
+	/**
+	 * Takes the lease on a key if its slot has not changed since {@code observed} was
+	 * read: an empty slot must still be empty, a stored value must still be the same
+	 * version. A slot that holds a lease is never taken.
+	 * @return whether this caller now holds the lease
+	 */
+	boolean tryLease(String key, Slot observed, String token, Duration leaseTtl);
+
+	/**
+	 * Replaces the lease {@code token} holds with a value. Nothing is written when the
+	 * slot no longer holds that lease (it expired, or the key was evicted while the
+	 * value was computed): an eviction is never undone.
+	 * @return whether the value was written
+	 */
+	boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl);
+
+	/** Removes the lease {@code token} holds, if the slot still holds it. */
+	void abandonLease(String key, String token);
+
+	/** Removes whatever the slot holds: a value or a lease. */
+	void evict(String key);
+
+	/**
+	 * Checks settings against the limits of this backend.
+	 * @throws dev.stampede.InvalidSettingException if this backend cannot honour them
+	 */
+	default void validate(CacheSettings settings) {
+	}
+
+	/** Releases connections and threads. */
+	@Override
+	default void close() {
+	}
+
+}

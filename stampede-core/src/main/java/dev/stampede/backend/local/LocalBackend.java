@@ -1,0 +1,127 @@
+package dev.stampede.backend.local;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.stampede.backend.Envelope;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps values and leases in this JVM, in a size-bounded Caffeine cache whose
+ * entries expire after their own TTL. Values are stored by reference, not copied:
+ * like any in-process cache, a caller that mutates a returned value mutates the
+ * cached one.
+ */
+public final class LocalBackend implements StampedeBackend {
+
+	private final Cache<String, Entry> entries;
+
+	private final AtomicLong versions = new AtomicLong();
+
+	/**
+	 * Creates a backend that holds at most {@code maximumSize} keys, evicting the least
+	 * valuable first when it is full.
+	 */
+	public LocalBackend(long maximumSize) {
+		this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new EntryExpiry()).build();
+	}
+
+	@Override
+	public String name() {
+		return "local";
+	}
+
+	@Override
+	public Slot read(String key) {
+		Entry entry = this.entries.getIfPresent(key);
+		return (entry != null) ? entry.slot : Slot.EMPTY;
+	}
+
+	@Override
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
+		Entry lease = new Entry(new Slot.Leased(token), deadline(leaseTtl));
+		Entry[] taken = new Entry[1];
+		this.entries.asMap().compute(key, (k, current) -> {
+			boolean unchanged = (current == null) ? observed instanceof Slot.Empty : version(current.slot) != -1
+					&& version(current.slot) == version(observed);
+			if (unchanged) {
+				taken[0] = lease;
+				return lease;
+			}
+			return current;
+		});
+		return taken[0] != null;
+	}
+
+	@Override
+	public boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl) {
+		Entry value = new Entry(new Slot.Present(envelope, this.versions.incrementAndGet()), deadline(ttl));
+		Entry[] written = new Entry[1];
+		this.entries.asMap().computeIfPresent(key, (k, current) -> {
+			if (holds(current, token)) {
+				written[0] = value;
+				return value;
+			}
+			return current;
+		});
+		return written[0] != null;
+	}
+
+	@Override
+	public void abandonLease(String key, String token) {
+		this.entries.asMap().computeIfPresent(key, (k, current) -> holds(current, token) ? null : current);
+	}
+
+	@Override
+	public void evict(String key) {
+		this.entries.invalidate(key);
+	}
+
+	private static boolean holds(Entry entry, String token) {
+		return entry.slot instanceof Slot.Leased leased && leased.token().equals(token);
+	}
+
+	private static long version(Slot slot) {
+		if (slot instanceof Slot.Present present) {
+			return present.version();
+		}
+		if (slot instanceof Slot.Unreadable unreadable) {
+			return unreadable.version();
+		}
+		return -1;
+	}
+
+	// Caffeine's default ticker is System.nanoTime(), so an absolute deadline stays
+	// right whether compute() keeps an entry or replaces it.
+	private static long deadline(Duration ttl) {
+		return System.nanoTime() + ttl.toNanos();
+	}
+
+	private record Entry(Slot slot, long expiresAtNanos) {
+	}
+
+	private static final class EntryExpiry implements Expiry<String, Entry> {
+
+		@Override
+		public long expireAfterCreate(String key, Entry entry, long currentTime) {
+			return entry.expiresAtNanos - currentTime;
+		}
+
+		@Override
+		public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
+			return entry.expiresAtNanos - currentTime;
+		}
+
+		@Override
+		public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
+			return currentDuration;
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * How values become bytes for a shared backend.
+ */
+@NullMarked
+package dev.stampede.codec;
+
+import org.jspecify.annotations.NullMarked;

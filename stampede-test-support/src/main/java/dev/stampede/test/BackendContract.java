@@ -1,0 +1,157 @@
+package dev.stampede.test;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import dev.stampede.backend.Envelope;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What every {@link StampedeBackend} must do, slot by slot. A backend passes by
+ * extending this class and creating itself against a real server.
+ */
+public abstract class BackendContract {
+
+	private static final Duration LEASE_TTL = Duration.ofSeconds(2);
+
+	private static final Duration TTL = Duration.ofMinutes(1);
+
+	private StampedeBackend backend;
+
+	/** Creates the backend under test, connected to a real server where it has one. */
+	protected abstract StampedeBackend createBackend();
+
+	@BeforeEach
+	void createBackendUnderTest() {
+		this.backend = createBackend();
+	}
+
+	@AfterEach
+	void closeBackendUnderTest() {
+		this.backend.close();
+	}
+
+	@Test
+	void unknownKeyReadsEmpty() {
+		assertThat(this.backend.read(key())).isEqualTo(Slot.EMPTY);
+	}
+
+	@Test
+	void onlyOneCallerTakesTheLeaseOfAnEmptySlot() {
+		String key = key();
+		assertThat(this.backend.tryLease(key, Slot.EMPTY, "first", LEASE_TTL)).isTrue();
+		assertThat(this.backend.tryLease(key, Slot.EMPTY, "second", LEASE_TTL)).isFalse();
+		assertThat(this.backend.read(key)).isEqualTo(new Slot.Leased("first"));
+	}
+
+	@Test
+	void theHolderReplacesItsLeaseWithTheValue() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		assertThat(this.backend.fulfilLease(key, "holder", envelope("value"), TTL)).isTrue();
+		assertThat(this.backend.read(key)).isInstanceOfSatisfying(Slot.Present.class,
+				(present) -> assertThat(present.envelope()).isEqualTo(envelope("value")));
+	}
+
+	@Test
+	void aCallerWithoutTheLeaseCannotWriteTheValue() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		assertThat(this.backend.fulfilLease(key, "intruder", envelope("wrong"), TTL)).isFalse();
+		assertThat(this.backend.read(key)).isEqualTo(new Slot.Leased("holder"));
+	}
+
+	@Test
+	void aLeaseIsReleasedOnlyByItsHolder() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		this.backend.abandonLease(key, "intruder");
+		assertThat(this.backend.read(key)).isEqualTo(new Slot.Leased("holder"));
+		this.backend.abandonLease(key, "holder");
+		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
+	}
+
+	@Test
+	void anUnreleasedLeaseEndsAfterLeaseTtl() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "dead-holder", LEASE_TTL);
+		await().atMost(LEASE_TTL.plusSeconds(3))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.backend.read(key), Slot.EMPTY::equals);
+		assertThat(this.backend.tryLease(key, Slot.EMPTY, "next", LEASE_TTL)).isTrue();
+	}
+
+	@Test
+	void aStoredValueIsLeasedOnlyAtTheVersionThatWasRead() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "first", LEASE_TTL);
+		this.backend.fulfilLease(key, "first", envelope("v1"), TTL);
+		Slot firstRead = this.backend.read(key);
+		this.backend.evict(key);
+		this.backend.tryLease(key, Slot.EMPTY, "second", LEASE_TTL);
+		this.backend.fulfilLease(key, "second", envelope("v2"), TTL);
+		assertThat(this.backend.tryLease(key, firstRead, "outdated", LEASE_TTL)).isFalse();
+		Slot secondRead = this.backend.read(key);
+		assertThat(this.backend.tryLease(key, secondRead, "current", LEASE_TTL)).isTrue();
+		assertThat(this.backend.read(key)).isEqualTo(new Slot.Leased("current"));
+	}
+
+	@Test
+	void anEvictionWhileTheValueIsComputedIsNeverUndone() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		this.backend.evict(key);
+		assertThat(this.backend.fulfilLease(key, "holder", envelope("computed before the eviction"), TTL)).isFalse();
+		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
+	}
+
+	@Test
+	void aStoredValueEndsAfterItsTtl() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		this.backend.fulfilLease(key, "holder", envelope("short-lived"), Duration.ofSeconds(1));
+		await().atMost(Duration.ofSeconds(4))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.backend.read(key), Slot.EMPTY::equals);
+	}
+
+	@Test
+	void nullValuesRoundTrip() {
+		String key = key();
+		Envelope nullValue = new Envelope(null, System.currentTimeMillis() + 60_000, 3);
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		this.backend.fulfilLease(key, "holder", nullValue, TTL);
+		assertThat(this.backend.read(key)).isInstanceOfSatisfying(Slot.Present.class,
+				(present) -> assertThat(present.envelope()).isEqualTo(nullValue));
+	}
+
+	@Test
+	void evictionRemovesAValue() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		this.backend.fulfilLease(key, "holder", envelope("value"), TTL);
+		this.backend.evict(key);
+		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
+	}
+
+	/** The backend under test. */
+	protected StampedeBackend backend() {
+		return this.backend;
+	}
+
+	private static Envelope envelope(String value) {
+		return new Envelope(value, 4_102_444_800_000L, 42);
+	}
+
+	private static String key() {
+		return "contract:" + UUID.randomUUID();
+	}
+
+}

@@ -1,0 +1,313 @@
+package dev.stampede.test;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import dev.stampede.Backoff;
+import dev.stampede.CacheSettings;
+import dev.stampede.FailurePolicy;
+import dev.stampede.Stampede;
+import dev.stampede.StampedeSettings;
+import dev.stampede.StampedeTimeoutException;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.CacheKeys;
+import dev.stampede.test.Stampedes.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the engine must guarantee on every backend: one loader call per cold key
+ * across threads and engine instances, takeover of dead leases, bounded waits,
+ * exceptions that are never cached. A backend passes by extending this class.
+ */
+public abstract class EngineContract {
+
+	private static final String CACHE = "contract";
+
+	private static final String PREFIX = "engine-contract:";
+
+	/** Settings of most tests: long values, 2 s leases, 10 s waits, quick polling. */
+	protected static final CacheSettings SETTINGS = new CacheSettings(Duration.ofMinutes(1), Duration.ofSeconds(2),
+			Duration.ofSeconds(10), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2.0, 0.5), true,
+			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH);
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	/**
+	 * Creates an independent backend instance (its own connection) on the shared
+	 * store: engines made from two of them coordinate only through the store.
+	 */
+	protected abstract StampedeBackend createBackend();
+
+	@AfterEach
+	void closeEnginesAndBackends() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+		this.resources.clear();
+	}
+
+	@RepeatedTest(20)
+	void sixtyFourThreadsOnAColdKeyMakeOneLoaderCall() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		List<Outcome> outcomes = Stampedes.run(64, () -> engine.get(CACHE, key, () -> {
+			Thread.sleep(50);
+			return "value-" + loads.incrementAndGet();
+		}));
+		assertThat(loads).hasValue(1);
+		assertThat(outcomes).extracting(Outcome::failure).containsOnlyNulls();
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+		assertThat(engine.inFlightCount()).isZero();
+	}
+
+	@RepeatedTest(5)
+	void eightEnginesOfSixteenThreadsMakeOneLoaderCall() {
+		List<Stampede> engines = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			engines.add(engine(SETTINGS));
+		}
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		AtomicInteger thread = new AtomicInteger();
+		List<Outcome> outcomes = Stampedes.run(8 * 16, () -> {
+			Stampede engine = engines.get(thread.getAndIncrement() % engines.size());
+			return engine.get(CACHE, key, () -> {
+				Thread.sleep(100);
+				return "value-" + loads.incrementAndGet();
+			});
+		});
+		assertThat(loads).hasValue(1);
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+	}
+
+	@Test
+	void aDeadHoldersLeaseIsTakenOverAfterLeaseTtlWithinMaxWait() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		StampedeBackend backend = engine.getBackend();
+		assertThat(backend.tryLease(backendKey(key), Slot.EMPTY, "holder-that-died", SETTINGS.leaseTtl())).isTrue();
+		AtomicInteger loads = new AtomicInteger();
+		long start = System.nanoTime();
+		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> "value-" + loads.incrementAndGet()));
+		Duration waited = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(loads).hasValue(1);
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+		assertThat(waited).isLessThan(SETTINGS.maxWait());
+	}
+
+	@Test
+	void aLoaderExceptionReachesEveryJoinedCallerAndIsNotCached() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> {
+			// long enough for every released caller to join this flight
+			Thread.sleep(300);
+			throw new IOException("database down #" + loads.incrementAndGet());
+		}));
+		assertThat(outcomes).extracting(Outcome::failure)
+			.allSatisfy((failure) -> assertThat(failure).isInstanceOf(IOException.class)
+				.hasMessage("database down #1"));
+		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.inFlightCount()).isZero();
+		assertThat(engine.get(CACHE, key, () -> "recovered")).isEqualTo("recovered");
+	}
+
+	@Test
+	void aWaitThatRunsOutFailsWhenOnWaitTimeoutIsFail() {
+		CacheSettings settings = withWait(Duration.ofMillis(300), FailurePolicy.FAIL);
+		Stampede engine = engine(settings);
+		String key = uniqueKey();
+		engine.getBackend().tryLease(backendKey(key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
+		AtomicInteger loads = new AtomicInteger();
+		assertThatExceptionOfType(StampedeTimeoutException.class)
+			.isThrownBy(() -> engine.get(CACHE, key, loads::incrementAndGet))
+			.withMessageContaining("cache '" + CACHE + "' key '" + key + "'")
+			.satisfies((ex) -> assertThat(ex.getWaited()).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
+		assertThat(loads).hasValue(0);
+	}
+
+	@Test
+	void aWaitThatRunsOutCallsTheLoaderDirectlyWhenOnWaitTimeoutIsCallThrough() {
+		CacheSettings settings = withWait(Duration.ofMillis(300), FailurePolicy.CALL_THROUGH);
+		Stampede engine = engine(settings);
+		String key = uniqueKey();
+		engine.getBackend().tryLease(backendKey(key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
+		assertThat(engine.get(CACHE, key, () -> "direct")).isEqualTo("direct");
+		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(new Slot.Leased("slow-holder"));
+	}
+
+	@Test
+	void longSpacedAndNonAsciiKeysAreStoredAndReadBack() {
+		Stampede engine = engine(SETTINGS);
+		String unique = UUID.randomUUID().toString();
+		List<String> keys = List.of("x".repeat(300) + unique, "a key with spaces " + unique,
+				"ключ-🔑-" + unique, "tab\tand\nnewline " + unique, "x".repeat(300) + unique + "!");
+		AtomicInteger loads = new AtomicInteger();
+		for (String key : keys) {
+			assertThat(engine.get(CACHE, key, () -> key.hashCode() + ":" + loads.incrementAndGet()))
+				.isEqualTo(key.hashCode() + ":" + loads.get());
+		}
+		for (String key : keys) {
+			assertThat(engine.get(CACHE, key, () -> "loaded again")).startsWith(key.hashCode() + ":");
+		}
+		assertThat(loads).hasValue(keys.size());
+	}
+
+	@Test
+	void nullIsCachedWhenCacheNullsIsOn() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		for (int i = 0; i < 3; i++) {
+			assertThat(engine.<String, RuntimeException>get(CACHE, key, () -> {
+				loads.incrementAndGet();
+				return null;
+			})).isNull();
+		}
+		assertThat(loads).hasValue(1);
+	}
+
+	@Test
+	void nullIsNotCachedWhenCacheNullsIsOff() {
+		CacheSettings settings = new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
+				SETTINGS.backoff(), false, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout());
+		Stampede engine = engine(settings);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		for (int i = 0; i < 3; i++) {
+			engine.<String, RuntimeException>get(CACHE, key, () -> {
+				loads.incrementAndGet();
+				return null;
+			});
+		}
+		assertThat(loads).hasValue(3);
+		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+	}
+
+	@Test
+	void aValueIsLoadedAgainOnceItsTtlHasPassed() {
+		CacheSettings settings = new CacheSettings(Duration.ofMillis(500), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
+				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout());
+		Stampede engine = engine(settings);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		assertThat(engine.get(CACHE, key, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+		assertThat(engine.get(CACHE, key, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> engine.get(CACHE, key, () -> "v" + loads.incrementAndGet()), "v2"::equals);
+		assertThat(loads).hasValue(2);
+	}
+
+	@Test
+	void evictionMakesTheNextCallLoadAgain() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		engine.get(CACHE, key, () -> "v" + loads.incrementAndGet());
+		engine.evict(CACHE, key);
+		assertThat(engine.get(CACHE, key, () -> "v" + loads.incrementAndGet())).isEqualTo("v2");
+	}
+
+	@Test
+	void aValueComputedBeforeAnEvictionIsNotWritten() throws Exception {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch evicted = new CountDownLatch(1);
+		FutureTask<Object> winner = new FutureTask<>(() -> engine.get(CACHE, key, () -> {
+			loading.countDown();
+			evicted.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+			return "computed from data the eviction replaced";
+		}));
+		new Thread(winner, "winner").start();
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		engine.evict(CACHE, key);
+		evicted.countDown();
+		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS))
+			.isEqualTo("computed from data the eviction replaced");
+		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.get(CACHE, key, () -> "fresh")).isEqualTo("fresh");
+	}
+
+	@Test
+	void aValueRejectedByStoreIfIsReturnedButNotCached() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		var site = engine.callSite(CACHE, CacheSettings.Overrides.NONE, "test");
+		assertThat(engine.get(site, key, () -> "not for caching", (value) -> false)).isEqualTo("not for caching");
+		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+	}
+
+	@RepeatedTest(5)
+	void asynchronousCallersOnAColdKeyMakeOneLoaderCall() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		List<Outcome> outcomes = Stampedes.run(32, () -> engine
+			.getAsync(CACHE, key, () -> CompletableFuture.supplyAsync(() -> "value-" + loads.incrementAndGet(),
+					CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)))
+			.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS));
+		assertThat(loads).hasValue(1);
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+		await().atMost(Duration.ofSeconds(5)).until(() -> engine.inFlightCount() == 0);
+	}
+
+	@Test
+	void differentKeysDoNotShareAValue() {
+		Stampede engine = engine(SETTINGS);
+		String prefix = uniqueKey();
+		List<Outcome> outcomes = Stampedes.run(16, () -> {
+			String key = prefix + ":" + Thread.currentThread().getName();
+			return engine.get(CACHE, key, () -> key);
+		});
+		Set<Object> values = outcomes.stream().map(Outcome::value).collect(Collectors.toSet());
+		assertThat(values).hasSize(16);
+	}
+
+	/** Creates an engine on a new backend instance, closed after the test. */
+	protected Stampede engine(CacheSettings settings) {
+		StampedeBackend backend = createBackend();
+		Stampede engine = new Stampede(backend, new StampedeSettings(settings, Map.of()), PREFIX, Clock.systemUTC());
+		this.resources.add(engine);
+		this.resources.add(backend);
+		return engine;
+	}
+
+	/** Backend key of {@code key} in the contract's cache. */
+	protected static String backendKey(String key) {
+		return new CacheKeys(PREFIX).backendKey(CACHE, CacheKeys.stringForm(key));
+	}
+
+	/** A key no other test uses. */
+	protected static String uniqueKey() {
+		return "key-" + UUID.randomUUID();
+	}
+
+	private static CacheSettings withWait(Duration maxWait, FailurePolicy onWaitTimeout) {
+		return new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), maxWait, SETTINGS.backoff(), true,
+				SETTINGS.onBackendFailure(), onWaitTimeout);
+	}
+
+}

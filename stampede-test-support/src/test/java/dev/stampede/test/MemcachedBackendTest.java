@@ -1,0 +1,58 @@
+package dev.stampede.test;
+
+import java.time.Duration;
+
+import dev.stampede.Backoff;
+import dev.stampede.CacheSettings;
+import dev.stampede.FailurePolicy;
+import dev.stampede.InvalidSettingException;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.backend.memcached.MemcachedBackend;
+import dev.stampede.codec.JdkSerializationCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class MemcachedBackendTest extends BackendContract {
+
+	@RegisterExtension
+	static final ServerExtension<MemcachedServer> memcached = ServerExtension.memcached();
+
+	@Override
+	protected StampedeBackend createBackend() {
+		return connect(memcached.server().address());
+	}
+
+	@Test
+	void subSecondLeasesAreRejectedBecauseMemcachedCountsWholeSeconds() {
+		CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
+				Duration.ofSeconds(1), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2, 0.5), true,
+				FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH);
+		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> backend().validate(settings))
+			.withMessageContaining("lease-ttl")
+			.withMessageContaining("whole seconds");
+	}
+
+	@Test
+	void unparsableServersAreReportedWithTheExpectedForm() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> connect("127.0.0.1:not-a-port"))
+			.withMessageContaining("127.0.0.1:not-a-port")
+			.withMessageContaining("host:port");
+	}
+
+	@Test
+	void bytesWrittenByAnotherProgramReadAsUnreadable() throws Exception {
+		MemcachedBackend backend = (MemcachedBackend) backend();
+		backend.getClient().set("foreign", 60, "written by someone else");
+		assertThat(backend.read("foreign")).isInstanceOf(dev.stampede.backend.Slot.Unreadable.class);
+	}
+
+	static MemcachedBackend connect(String servers) {
+		return MemcachedBackend.connect(servers, Duration.ofMillis(500), Duration.ofSeconds(1),
+				new JdkSerializationCodec(null));
+	}
+
+}
