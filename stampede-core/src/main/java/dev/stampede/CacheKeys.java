@@ -7,6 +7,8 @@ import java.util.HexFormat;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.ObjectUtils;
+
 /**
  * Builds backend keys from a prefix, a cache name and a key object.
  * <p>
@@ -14,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * {@code String} is itself; an {@code Object[]} (several method arguments) is its
  * elements' string forms joined by {@code ,} with {@code ,} and {@code \} in them
  * escaped by {@code \}; a {@code null} element is {@code \0}; anything else is its
- * {@code toString()}, which must therefore be stable for the key types you use
- * (records, enums, numbers and strings are).
+ * {@code toString()} (arrays: their elements'), which must therefore be stable for
+ * the key types you use (records, enums, numbers and strings are).
  * <p>
  * memcached accepts keys of at most 250 bytes of printable ASCII without spaces. A
  * key outside that is replaced by a readable part of it followed by {@code #} and the
@@ -60,7 +62,7 @@ public final class CacheKeys {
 			}
 			return joined.toString();
 		}
-		return key.toString();
+		return ObjectUtils.nullSafeToString(key);
 	}
 
 	private static void appendEscaped(StringBuilder out, @Nullable Object part) {
@@ -68,7 +70,7 @@ public final class CacheKeys {
 			out.append("\\0");
 			return;
 		}
-		String text = part.toString();
+		String text = ObjectUtils.nullSafeToString(part);
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);
 			if (c == ',' || c == '\\') {

@@ -8,14 +8,27 @@ public class InvalidSettingException extends IllegalArgumentException {
 
 	private final String setting;
 
-	public InvalidSettingException(String setting, String message) {
-		super(setting + ": " + message);
+	private final String reason;
+
+	public InvalidSettingException(String setting, String reason) {
+		super(setting + ": " + reason);
 		this.setting = setting;
+		this.reason = reason;
 	}
 
 	/** Setting that is wrong, in the kebab-case form of its configuration key, e.g. {@code backoff.max}. */
 	public String getSetting() {
 		return this.setting;
+	}
+
+	/** What is wrong with the value and what it should be. */
+	public String getReason() {
+		return this.reason;
+	}
+
+	/** The same problem, with the setting's name under {@code prefix}, such as {@code caches.products.}. */
+	public InvalidSettingException under(String prefix) {
+		return new InvalidSettingException(prefix + this.setting, this.reason);
 	}
 
 }

@@ -75,15 +75,25 @@ public final class Stampede implements AutoCloseable {
 	 * @param settings defaults and per-cache settings
 	 * @param keyPrefix prefix of every backend key, to share a backend between applications
 	 * @param clock source of wall-clock time for freshness, shared by every JVM through the stored values
-	 * @throws InvalidSettingException if a cache's settings are outside the backend's limits
+	 * @throws InvalidSettingException if a cache's settings are outside the backend's limits; its
+	 * setting is named under {@code defaults.} or {@code caches.<name>.}
 	 */
 	public Stampede(StampedeBackend backend, StampedeSettings settings, String keyPrefix, Clock clock) {
 		this.backend = backend;
 		this.settings = settings;
 		this.keys = new CacheKeys(keyPrefix);
 		this.clock = clock;
-		backend.validate(settings.defaults());
-		settings.caches().keySet().forEach((cache) -> backend.validate(settings.resolve(cache, null)));
+		validate("defaults.", null);
+		settings.caches().keySet().forEach((cache) -> validate("caches." + cache + ".", cache));
+	}
+
+	private void validate(String prefix, @Nullable String cache) {
+		try {
+			this.backend.validate((cache != null) ? this.settings.resolve(cache, null) : this.settings.defaults());
+		}
+		catch (InvalidSettingException ex) {
+			throw ex.under(prefix);
+		}
 	}
 
 	/**

@@ -1,0 +1,48 @@
+package dev.stampede.autoconfigure;
+
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.backend.memcached.MemcachedBackend;
+import dev.stampede.codec.ValueCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.StringUtils;
+
+/**
+ * Creates the memcached backend. Kept apart so that xmemcached's classes are loaded
+ * only when memcached is the chosen backend.
+ */
+final class MemcachedBackends {
+
+	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackends.class);
+
+	private MemcachedBackends() {
+	}
+
+	static StampedeBackend connect(StampedeProperties.Memcached properties, ValueCodec codec) {
+		String servers = properties.getServers();
+		if (!StringUtils.hasText(servers)) {
+			throw new InvalidConfigurationPropertyValueException("stampede.memcached.servers", servers,
+					"the memcached backend needs its servers, such as stampede.memcached.servers=127.0.0.1:11211");
+		}
+		MemcachedBackend backend;
+		try {
+			backend = MemcachedBackend.connect(servers, properties.getOpTimeout(), properties.getConnectTimeout(),
+					codec);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("stampede.memcached.servers", servers,
+					ex.getMessage());
+		}
+		if (backend.getClient().getAvailableServers().isEmpty()) {
+			logger.warn("No memcached server of stampede.memcached.servers={} is reachable now. Protected methods "
+					+ "follow on-backend-failure until one is; the client reconnects by itself.", servers);
+		}
+		else {
+			logger.info("Stampede connected to memcached at {}", servers);
+		}
+		return backend;
+	}
+
+}

@@ -1,0 +1,84 @@
+package dev.stampede.autoconfigure;
+
+import java.time.Clock;
+
+import dev.stampede.InvalidSettingException;
+import dev.stampede.Stampede;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.backend.local.LocalBackend;
+import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.ValueCodec;
+import dev.stampede.interceptor.StampedeAnnotationBeanPostProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of Stampede: the backend chosen by {@code stampede.backend}, the
+ * value codec, the {@link Stampede} engine and the post-processor that protects
+ * annotated methods. Each bean backs off when the application defines its own.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "stampede.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(StampedeProperties.class)
+public final class StampedeAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(StampedeAutoConfiguration.class);
+
+	private static final String XMEMCACHED_CLIENT = "net.rubyeye.xmemcached.MemcachedClient";
+
+	@Bean
+	@ConditionalOnMissingBean
+	ValueCodec stampedeValueCodec(ResourceLoader resourceLoader) {
+		return new JdkSerializationCodec(resourceLoader.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec, ResourceLoader resourceLoader) {
+		StampedeProperties.Backend backend = properties.determineBackend();
+		logger.info("Stampede uses the {} backend", backend.name().toLowerCase());
+		return switch (backend) {
+			case LOCAL -> new LocalBackend(properties.getLocal().getMaximumSize());
+			case MEMCACHED -> {
+				if (!ClassUtils.isPresent(XMEMCACHED_CLIENT, resourceLoader.getClassLoader())) {
+					throw new InvalidConfigurationPropertyValueException("stampede.backend", "memcached",
+							"the memcached backend needs com.googlecode.xmemcached:xmemcached on the class path; "
+									+ "depend on stampede-spring-boot-starter, which brings it, or add it");
+				}
+				yield MemcachedBackends.connect(properties.getMemcached(), codec);
+			}
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Stampede stampede(StampedeBackend backend, StampedeProperties properties) {
+		try {
+			return new Stampede(backend, properties.toSettings(), properties.getKeyPrefix(), Clock.systemUTC());
+		}
+		catch (InvalidSettingException ex) {
+			throw new InvalidConfigurationPropertyValueException("stampede." + ex.getSetting(), null,
+					ex.getReason());
+		}
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static StampedeAnnotationBeanPostProcessor stampedeAnnotationBeanPostProcessor(
+			ObjectProvider<Stampede> stampede) {
+		return new StampedeAnnotationBeanPostProcessor(stampede);
+	}
+
+}

@@ -1,0 +1,524 @@
+package dev.stampede.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.stampede.Backoff;
+import dev.stampede.CacheSettings;
+import dev.stampede.FailurePolicy;
+import dev.stampede.InvalidSettingException;
+import dev.stampede.StampedeSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration of Stampede, under {@code stampede}. Validated when bound: a value
+ * that cannot work fails start-up with a message that names its property.
+ */
+@ConfigurationProperties("stampede")
+public class StampedeProperties implements Validator {
+
+	/**
+	 * Whether Stampede protects annotated methods.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Backend that stores values and leases. Defaults to memcached when
+	 * stampede.memcached.servers is set, and to local otherwise.
+	 */
+	private @Nullable Backend backend;
+
+	/**
+	 * Prefix of every key Stampede writes, so that several applications can share one
+	 * backend.
+	 */
+	private String keyPrefix = "";
+
+	private final Memcached memcached = new Memcached();
+
+	private final Local local = new Local();
+
+	private final Defaults defaults = new Defaults();
+
+	/**
+	 * Per-cache settings, by cache name. They win over annotation attributes and
+	 * defaults.
+	 */
+	private final Map<String, CacheOverrides> caches = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Backend getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(@Nullable Backend backend) {
+		this.backend = backend;
+	}
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public Memcached getMemcached() {
+		return this.memcached;
+	}
+
+	public Local getLocal() {
+		return this.local;
+	}
+
+	public Defaults getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, CacheOverrides> getCaches() {
+		return this.caches;
+	}
+
+	/** Backend in use: the configured one, else memcached if its servers are set, else local. */
+	public Backend determineBackend() {
+		if (this.backend != null) {
+			return this.backend;
+		}
+		return StringUtils.hasText(this.memcached.servers) ? Backend.MEMCACHED : Backend.LOCAL;
+	}
+
+	/**
+	 * The engine's settings.
+	 * @throws InvalidSettingException if a value cannot work, naming its setting under
+	 * {@code defaults.} or {@code caches.<name>.}
+	 */
+	public StampedeSettings toSettings() {
+		CacheSettings defaults;
+		try {
+			defaults = this.defaults.toCacheSettings();
+		}
+		catch (InvalidSettingException ex) {
+			throw ex.under("defaults.");
+		}
+		Map<String, CacheSettings.Overrides> overrides = new LinkedHashMap<>();
+		this.caches.forEach((name, cache) -> overrides.put(name, cache.toOverrides()));
+		StampedeSettings settings = new StampedeSettings(defaults, overrides);
+		for (String name : overrides.keySet()) {
+			try {
+				settings.resolve(name, null);
+			}
+			catch (InvalidSettingException ex) {
+				throw ex.under("caches." + name + ".");
+			}
+		}
+		return settings;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return StampedeProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		try {
+			((StampedeProperties) target).toSettings();
+		}
+		catch (InvalidSettingException ex) {
+			errors.reject("stampede.invalid", "stampede." + ex.getMessage());
+		}
+	}
+
+	/** The backends Stampede can use. */
+	public enum Backend {
+
+		/** In this JVM only (Caffeine): nothing to install, no coordination between JVMs. */
+		LOCAL,
+
+		/** memcached servers, through the xmemcached client. */
+		MEMCACHED
+
+	}
+
+	/** Connection to memcached. */
+	public static class Memcached {
+
+		/**
+		 * Comma-separated host:port list of memcached servers; keys are spread across
+		 * them by consistent hashing.
+		 */
+		private @Nullable String servers;
+
+		/**
+		 * How long one memcached operation may take before it counts as a backend failure.
+		 */
+		private Duration opTimeout = Duration.ofMillis(500);
+
+		/**
+		 * How long connecting to a memcached server may take.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(1);
+
+		public @Nullable String getServers() {
+			return this.servers;
+		}
+
+		public void setServers(@Nullable String servers) {
+			this.servers = servers;
+		}
+
+		public Duration getOpTimeout() {
+			return this.opTimeout;
+		}
+
+		public void setOpTimeout(Duration opTimeout) {
+			this.opTimeout = opTimeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+	}
+
+	/** The in-process backend. */
+	public static class Local {
+
+		/**
+		 * Most keys the local backend holds; the least valuable are evicted beyond it.
+		 */
+		private long maximumSize = 10_000;
+
+		public long getMaximumSize() {
+			return this.maximumSize;
+		}
+
+		public void setMaximumSize(long maximumSize) {
+			this.maximumSize = maximumSize;
+		}
+
+	}
+
+	/** Settings of every cache that configuration does not override. */
+	public static class Defaults {
+
+		/**
+		 * How long a value is fresh.
+		 */
+		private Duration ttl = Duration.ofMinutes(5);
+
+		/**
+		 * How long a lease lives if its holder dies without releasing it.
+		 */
+		private Duration leaseTtl = Duration.ofSeconds(10);
+
+		/**
+		 * How long a caller that lost the lease waits for the winner's value.
+		 */
+		private Duration maxWait = Duration.ofSeconds(5);
+
+		private final BackoffProperties backoff = new BackoffProperties();
+
+		/**
+		 * Whether a null result is cached like any other value.
+		 */
+		private boolean cacheNulls = true;
+
+		/**
+		 * What a call does when the backend fails: call the method directly, or fail.
+		 */
+		private FailurePolicy onBackendFailure = FailurePolicy.CALL_THROUGH;
+
+		/**
+		 * What a call does when max-wait runs out: call the method directly, or fail.
+		 */
+		private FailurePolicy onWaitTimeout = FailurePolicy.CALL_THROUGH;
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public BackoffProperties getBackoff() {
+			return this.backoff;
+		}
+
+		public boolean isCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		public void setCacheNulls(boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+		}
+
+		public FailurePolicy getOnBackendFailure() {
+			return this.onBackendFailure;
+		}
+
+		public void setOnBackendFailure(FailurePolicy onBackendFailure) {
+			this.onBackendFailure = onBackendFailure;
+		}
+
+		public FailurePolicy getOnWaitTimeout() {
+			return this.onWaitTimeout;
+		}
+
+		public void setOnWaitTimeout(FailurePolicy onWaitTimeout) {
+			this.onWaitTimeout = onWaitTimeout;
+		}
+
+		CacheSettings toCacheSettings() {
+			return new CacheSettings(this.ttl, this.leaseTtl, this.maxWait,
+					new Backoff(this.backoff.initial, this.backoff.max, this.backoff.multiplier, this.backoff.jitter),
+					this.cacheNulls, this.onBackendFailure, this.onWaitTimeout);
+		}
+
+	}
+
+	/** How a caller that lost the lease spaces its reads while it waits. */
+	public static class BackoffProperties {
+
+		/**
+		 * First pause between two reads.
+		 */
+		private Duration initial = Duration.ofMillis(5);
+
+		/**
+		 * Longest pause between two reads.
+		 */
+		private Duration max = Duration.ofMillis(200);
+
+		/**
+		 * Growth of the pause from one read to the next, at least 1.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Fraction of each pause that is randomised, from 0 to 1, so that waiters do not
+		 * poll in lock step.
+		 */
+		private double jitter = 0.5;
+
+		public Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(Duration initial) {
+			this.initial = initial;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/** Settings of one cache; anything left unset comes from the annotation or the defaults. */
+	public static class CacheOverrides {
+
+		/**
+		 * How long a value of this cache is fresh.
+		 */
+		private @Nullable Duration ttl;
+
+		/**
+		 * How long a lease of this cache lives if its holder dies without releasing it.
+		 */
+		private @Nullable Duration leaseTtl;
+
+		/**
+		 * How long a caller of this cache that lost the lease waits for the winner's value.
+		 */
+		private @Nullable Duration maxWait;
+
+		private final BackoffOverrides backoff = new BackoffOverrides();
+
+		/**
+		 * Whether a null result of this cache is cached.
+		 */
+		private @Nullable Boolean cacheNulls;
+
+		/**
+		 * What a call of this cache does when the backend fails.
+		 */
+		private @Nullable FailurePolicy onBackendFailure;
+
+		/**
+		 * What a call of this cache does when max-wait runs out.
+		 */
+		private @Nullable FailurePolicy onWaitTimeout;
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public @Nullable Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(@Nullable Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+		}
+
+		public @Nullable Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(@Nullable Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public BackoffOverrides getBackoff() {
+			return this.backoff;
+		}
+
+		public @Nullable Boolean getCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		public void setCacheNulls(@Nullable Boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+		}
+
+		public @Nullable FailurePolicy getOnBackendFailure() {
+			return this.onBackendFailure;
+		}
+
+		public void setOnBackendFailure(@Nullable FailurePolicy onBackendFailure) {
+			this.onBackendFailure = onBackendFailure;
+		}
+
+		public @Nullable FailurePolicy getOnWaitTimeout() {
+			return this.onWaitTimeout;
+		}
+
+		public void setOnWaitTimeout(@Nullable FailurePolicy onWaitTimeout) {
+			this.onWaitTimeout = onWaitTimeout;
+		}
+
+		CacheSettings.Overrides toOverrides() {
+			return new CacheSettings.Overrides(this.ttl, this.leaseTtl, this.maxWait, this.backoff.initial,
+					this.backoff.max, this.backoff.multiplier, this.backoff.jitter, this.cacheNulls,
+					this.onBackendFailure, this.onWaitTimeout);
+		}
+
+	}
+
+	/** Backoff of one cache; anything left unset comes from the defaults. */
+	public static class BackoffOverrides {
+
+		/**
+		 * First pause between two reads.
+		 */
+		private @Nullable Duration initial;
+
+		/**
+		 * Longest pause between two reads.
+		 */
+		private @Nullable Duration max;
+
+		/**
+		 * Growth of the pause from one read to the next, at least 1.
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * Fraction of each pause that is randomised, from 0 to 1.
+		 */
+		private @Nullable Double jitter;
+
+		public @Nullable Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(@Nullable Duration initial) {
+			this.initial = initial;
+		}
+
+		public @Nullable Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(@Nullable Duration max) {
+			this.max = max;
+		}
+
+		public @Nullable Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public @Nullable Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+}

@@ -1,0 +1,302 @@
+package dev.stampede.interceptor;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import dev.stampede.CacheSettings;
+import dev.stampede.CallSite;
+import dev.stampede.InvalidSettingException;
+import dev.stampede.Stampede;
+import dev.stampede.annotation.StampedeEvict;
+import dev.stampede.annotation.StampedeProtected;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.expression.AnnotatedElementKey;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.Expression;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.util.StringValueResolver;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Runs {@code @StampedeProtected} methods through the {@link Stampede} engine and
+ * evicts keys after {@code @StampedeEvict} methods. Everything that can be worked out
+ * from the annotation (expressions, durations, settings) is worked out once per
+ * method, on the first call or when the bean is proxied.
+ */
+public final class StampedeInterceptor implements MethodInterceptor {
+
+	private static final Object NO_OPERATION = new Object();
+
+	private final SingletonSupplier<Stampede> stampede;
+
+	private final StampedeExpressionEvaluator evaluator = new StampedeExpressionEvaluator();
+
+	private final Map<MethodClassKey, Object> operations = new ConcurrentHashMap<>(64);
+
+	private final @Nullable BeanFactory beanFactory;
+
+	private final @Nullable StringValueResolver valueResolver;
+
+	/**
+	 * Creates an interceptor.
+	 * @param stampede the engine, looked up on first use
+	 * @param beanFactory resolves {@code @bean} references in expressions
+	 * @param valueResolver resolves {@code ${...}} placeholders in attributes
+	 */
+	public StampedeInterceptor(Supplier<Stampede> stampede, @Nullable BeanFactory beanFactory,
+			@Nullable StringValueResolver valueResolver) {
+		this.stampede = SingletonSupplier.of(stampede);
+		this.beanFactory = beanFactory;
+		this.valueResolver = valueResolver;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopProxyUtils.ultimateTargetClass(target)
+				: invocation.getMethod().getDeclaringClass();
+		Object operation = operation(invocation.getMethod(), targetClass);
+		if (operation instanceof Protect protect) {
+			return protect(protect, invocation, target, targetClass);
+		}
+		if (operation instanceof Evict evict) {
+			Object result = invocation.proceed();
+			EvaluationContext context = evict.needsContext() ? context(evict.method(), invocation, target, targetClass)
+					: null;
+			if (evict.condition() == null
+					|| StampedeExpressionEvaluator.isTrue(evict.condition(), context, "condition", evict.origin())) {
+				this.stampede.obtain().evict(evict.cache(), key(evict.key(), context, invocation.getArguments(),
+						evict.origin()));
+			}
+			return result;
+		}
+		return invocation.proceed();
+	}
+
+	/**
+	 * Works out the operations of every annotated method of {@code targetClass} now,
+	 * so that a bad expression or duration fails start-up rather than the first call.
+	 */
+	public void prepare(Class<?> targetClass) {
+		ReflectionUtils.doWithMethods(targetClass, (method) -> operation(method, targetClass),
+				(method) -> AnnotatedElementUtils.hasAnnotation(method, StampedeProtected.class)
+						|| AnnotatedElementUtils.hasAnnotation(method, StampedeEvict.class));
+	}
+
+	private @Nullable Object protect(Protect protect, MethodInvocation invocation, @Nullable Object target,
+			Class<?> targetClass) throws Throwable {
+		Object[] args = invocation.getArguments();
+		EvaluationContext context = protect.needsContext() ? context(protect.method(), invocation, target, targetClass)
+				: null;
+		if (protect.condition() != null
+				&& !StampedeExpressionEvaluator.isTrue(protect.condition(), context, "condition", protect.origin())) {
+			return invocation.proceed();
+		}
+		Object key = key(protect.key(), context, args, protect.origin());
+		Predicate<@Nullable Object> storeIf = storeIf(protect, context);
+		Stampede stampede = this.stampede.obtain();
+		return switch (protect.returnKind()) {
+			case FUTURE -> stampede.getAsync(protect.site(), key, () -> proceedAsync(invocation), storeIf);
+			case OPTIONAL -> Optional.ofNullable(stampede.get(protect.site(), key,
+					() -> unwrapOptional(invocation.proceed()), storeIf));
+			case VALUE -> stampede.get(protect.site(), key, invocation::proceed, storeIf);
+		};
+	}
+
+	private static Predicate<@Nullable Object> storeIf(Protect protect, @Nullable EvaluationContext context) {
+		Expression unless = protect.unless();
+		if (unless == null || context == null) {
+			return (value) -> true;
+		}
+		return (value) -> {
+			context.setVariable("result", value);
+			return !StampedeExpressionEvaluator.isTrue(unless, context, "unless", protect.origin());
+		};
+	}
+
+	private EvaluationContext context(Method method, MethodInvocation invocation, @Nullable Object target,
+			Class<?> targetClass) {
+		Method targetMethod = AopUtils.getMostSpecificMethod(method, targetClass);
+		StampedeExpressionRootObject root = new StampedeExpressionRootObject(method, invocation.getArguments(),
+				(target != null) ? target : targetClass, targetClass);
+		return this.evaluator.createContext(root, targetMethod, this.beanFactory);
+	}
+
+	private static Object key(@Nullable Expression expression, @Nullable EvaluationContext context, Object[] args,
+			String origin) {
+		if (expression == null || context == null) {
+			// One argument is the key itself; several (or none) are joined, see CacheKeys.
+			boolean single = args.length == 1 && args[0] != null && !args[0].getClass().isArray();
+			return single ? args[0] : args;
+		}
+		Object key = StampedeExpressionEvaluator.evaluate(expression, context, "key", origin);
+		if (key == null) {
+			throw new IllegalArgumentException("Key expression '" + expression.getExpressionString() + "' on "
+					+ origin + " evaluated to null, and a cache key must not be null. Guard the call with a "
+					+ "condition, such as condition = \"#id != null\"");
+		}
+		return key;
+	}
+
+	private static CompletionStage<?> proceedAsync(MethodInvocation invocation) {
+		try {
+			return (CompletionStage<?>) invocation.proceed();
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static @Nullable Object unwrapOptional(@Nullable Object result) {
+		return (result instanceof Optional<?> optional) ? optional.orElse(null) : null;
+	}
+
+	private Object operation(Method method, Class<?> targetClass) {
+		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
+		Object operation = this.operations.get(cacheKey);
+		if (operation == null) {
+			operation = createOperation(method, targetClass);
+			this.operations.put(cacheKey, operation);
+		}
+		return operation;
+	}
+
+	private Object createOperation(Method method, Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		StampedeProtected protect = AnnotatedElementUtils.findMergedAnnotation(specific, StampedeProtected.class);
+		StampedeEvict evict = AnnotatedElementUtils.findMergedAnnotation(specific, StampedeEvict.class);
+		String origin = describe(specific, targetClass);
+		if (protect != null && evict != null) {
+			throw new IllegalStateException(origin + " has both @StampedeProtected and @StampedeEvict; a method "
+					+ "either reads a cache or evicts from it, so put them on different methods");
+		}
+		AnnotatedElementKey element = new AnnotatedElementKey(specific, targetClass);
+		if (protect != null) {
+			return createProtect(protect, method, element, origin);
+		}
+		if (evict != null) {
+			return new Evict(method, requireCache(evict.cache(), "@StampedeEvict", origin),
+					expression(evict.key(), element, "key", origin),
+					expression(evict.condition(), element, "condition", origin), origin);
+		}
+		return NO_OPERATION;
+	}
+
+	private Protect createProtect(StampedeProtected protect, Method method, AnnotatedElementKey element,
+			String origin) {
+		String cache = requireCache(protect.cache(), "@StampedeProtected", origin);
+		CacheSettings.Overrides overrides = CacheSettings.Overrides.durations(
+				duration(protect.ttl(), "ttl", origin), duration(protect.leaseTtl(), "leaseTtl", origin),
+				duration(protect.maxWait(), "maxWait", origin));
+		CallSite site;
+		try {
+			site = this.stampede.obtain().callSite(cache, overrides, origin);
+		}
+		catch (InvalidSettingException ex) {
+			throw new IllegalStateException("Invalid settings for @StampedeProtected " + origin + ": "
+					+ ex.getMessage() + ". Fix the annotation or stampede.caches." + cache + ".*", ex);
+		}
+		return new Protect(method, site, expression(protect.key(), element, "key", origin),
+				expression(protect.condition(), element, "condition", origin),
+				expression(protect.unless(), element, "unless", origin), ReturnKind.of(method), origin);
+	}
+
+	private String requireCache(String cache, String annotation, String origin) {
+		String resolved = resolve(cache);
+		if (!StringUtils.hasText(resolved)) {
+			throw new IllegalStateException(annotation + " on " + origin + " needs a cache name, such as "
+					+ annotation + "(cache = \"products\")");
+		}
+		return resolved;
+	}
+
+	private @Nullable Expression expression(String expression, AnnotatedElementKey element, String attribute,
+			String origin) {
+		return StringUtils.hasText(expression) ? this.evaluator.parse(expression, element, attribute, origin) : null;
+	}
+
+	private @Nullable Duration duration(String value, String attribute, String origin) {
+		if (!StringUtils.hasText(value)) {
+			return null;
+		}
+		String resolved = resolve(value);
+		try {
+			return DurationStyle.detectAndParse(resolved);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid " + attribute + " '" + resolved + "' on @StampedeProtected "
+					+ origin + ": expected a duration such as 500ms, 30s, 5m or PT1M", ex);
+		}
+	}
+
+	private String resolve(String value) {
+		String resolved = (this.valueResolver != null) ? this.valueResolver.resolveStringValue(value) : value;
+		return (resolved != null) ? resolved : value;
+	}
+
+	private static String describe(Method method, Class<?> targetClass) {
+		return ClassUtils.getShortName(targetClass) + "." + method.getName() + Arrays.stream(method.getParameterTypes())
+			.map(ClassUtils::getShortName)
+			.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+	private enum ReturnKind {
+
+		VALUE, OPTIONAL, FUTURE;
+
+		static ReturnKind of(Method method) {
+			Class<?> type = method.getReturnType();
+			if (Optional.class == type) {
+				return OPTIONAL;
+			}
+			if (CompletionStage.class.isAssignableFrom(type)) {
+				if (!type.isAssignableFrom(CompletableFuture.class)) {
+					throw new IllegalStateException("@StampedeProtected supports CompletableFuture and "
+							+ "CompletionStage return types, not " + type.getName());
+				}
+				return FUTURE;
+			}
+			return VALUE;
+		}
+
+	}
+
+	private record Protect(Method method, CallSite site, @Nullable Expression key, @Nullable Expression condition,
+			@Nullable Expression unless, ReturnKind returnKind, String origin) {
+
+		boolean needsContext() {
+			return this.key != null || this.condition != null || this.unless != null;
+		}
+
+	}
+
+	private record Evict(Method method, String cache, @Nullable Expression key, @Nullable Expression condition,
+			String origin) {
+
+		boolean needsContext() {
+			return this.key != null || this.condition != null;
+		}
+
+	}
+
+}

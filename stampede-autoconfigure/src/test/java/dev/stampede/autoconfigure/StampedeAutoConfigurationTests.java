@@ -1,0 +1,249 @@
+package dev.stampede.autoconfigure;
+
+import dev.stampede.Stampede;
+import dev.stampede.annotation.StampedeProtected;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.backend.local.LocalBackend;
+import dev.stampede.backend.memcached.MemcachedBackend;
+import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.ValueCodec;
+import dev.stampede.interceptor.StampedeAnnotationBeanPostProcessor;
+import dev.stampede.test.MemcachedServer;
+import dev.stampede.test.ServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StampedeAutoConfigurationTests {
+
+	@RegisterExtension
+	static final ServerExtension<MemcachedServer> memcached = ServerExtension.memcached();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(StampedeAutoConfiguration.class));
+
+	@Test
+	void theLocalBackendIsTheDefault() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(Stampede.class)
+				.hasSingleBean(StampedeAnnotationBeanPostProcessor.class)
+				.hasSingleBean(JdkSerializationCodec.class);
+			assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(LocalBackend.class);
+		});
+	}
+
+	@Test
+	void memcachedServersSelectTheMemcachedBackend() {
+		this.runner.withPropertyValues("stampede.memcached.servers=" + memcached.server().address())
+			.run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(MemcachedBackend.class));
+	}
+
+	@Test
+	void anExplicitBackendWinsOverConfiguredServers() {
+		this.runner
+			.withPropertyValues("stampede.backend=local", "stampede.memcached.servers=" + memcached.server().address())
+			.run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(LocalBackend.class));
+	}
+
+	@Test
+	void disabledStampedeDefinesNothing() {
+		this.runner.withPropertyValues("stampede.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(Stampede.class)
+				.doesNotHaveBean(StampedeBackend.class)
+				.doesNotHaveBean(StampedeAnnotationBeanPostProcessor.class));
+	}
+
+	@Test
+	void userDefinedBeansWin() {
+		this.runner.withUserConfiguration(OwnBeans.class).run((context) -> {
+			assertThat(context.getBean(StampedeBackend.class)).isSameAs(OwnBeans.backend);
+			assertThat(context.getBean(ValueCodec.class)).isSameAs(OwnBeans.codec);
+			assertThat(context).hasSingleBean(Stampede.class);
+		});
+	}
+
+	@Test
+	void memcachedWithoutServersNamesTheMissingProperty() {
+		this.runner.withPropertyValues("stampede.backend=memcached")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.memcached.servers"));
+	}
+
+	@Test
+	void unparsableServersNameTheProperty() {
+		this.runner.withPropertyValues("stampede.memcached.servers=127.0.0.1:port")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.memcached.servers")
+				.hasStackTraceContaining("host:port"));
+	}
+
+	@Test
+	void memcachedWithoutItsClientSaysWhatToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader("net.rubyeye.xmemcached"))
+			.withPropertyValues("stampede.backend=memcached", "stampede.memcached.servers=127.0.0.1:1")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("com.googlecode.xmemcached:xmemcached"));
+	}
+
+	@Test
+	void theLocalBackendWorksWithoutTheMemcachedClient() {
+		this.runner.withClassLoader(new FilteredClassLoader("net.rubyeye.xmemcached"))
+			.run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(LocalBackend.class));
+	}
+
+	@Test
+	void anUnknownBackendNamesThePropertyAndTheChoices() {
+		this.runner.withPropertyValues("stampede.backend=riak")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.backend")
+				.hasStackTraceContaining("riak"));
+	}
+
+	@Test
+	void anUnparsableDurationNamesTheProperty() {
+		this.runner.withPropertyValues("stampede.defaults.ttl=five minutes")
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("stampede.defaults.ttl"));
+	}
+
+	@Test
+	void aJitterAboveOneNamesTheProperty() {
+		this.runner.withPropertyValues("stampede.defaults.backoff.jitter=1.5")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.defaults.backoff.jitter")
+				.hasStackTraceContaining("between 0.0 and 1.0"));
+	}
+
+	@Test
+	void aMaximumBackoffBelowTheInitialNamesTheCacheAndProperty() {
+		this.runner.withPropertyValues("stampede.caches.products.backoff.max=1ms")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.caches.products.backoff.max"));
+	}
+
+	@Test
+	void aNegativeTtlNamesTheProperty() {
+		this.runner.withPropertyValues("stampede.caches.products.ttl=-1s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.caches.products.ttl"));
+	}
+
+	@Test
+	void aSubSecondLeaseOnMemcachedNamesTheProperty() {
+		this.runner
+			.withPropertyValues("stampede.memcached.servers=" + memcached.server().address(),
+					"stampede.caches.products.lease-ttl=500ms")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.caches.products.lease-ttl")
+				.hasStackTraceContaining("whole seconds"));
+	}
+
+	@Test
+	void anInvalidKeyExpressionFailsStartUpNamingTheMethod() {
+		this.runner.withUserConfiguration(BadKeyConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("Invalid key expression '#id +'")
+				.hasStackTraceContaining("BadKey.find(long)"));
+	}
+
+	@Test
+	void anUnparsableDurationOnTheAnnotationFailsStartUpNamingTheMethod() {
+		this.runner.withUserConfiguration(BadTtlConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("Invalid ttl '30 seconds'")
+				.hasStackTraceContaining("BadTtl.find(long)"));
+	}
+
+	@Test
+	void aKeyThatEvaluatesToNullFailsTheCallWithAClearMessage() {
+		this.runner.withUserConfiguration(NullKeyConfiguration.class).run((context) -> {
+			NullKey service = context.getBean(NullKey.class);
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> service.find(null))
+				.withMessageContaining("evaluated to null");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBeans {
+
+		static final StampedeBackend backend = new LocalBackend(10);
+
+		static final ValueCodec codec = new JdkSerializationCodec(null);
+
+		@Bean
+		StampedeBackend ownBackend() {
+			return backend;
+		}
+
+		@Bean
+		ValueCodec ownCodec() {
+			return codec;
+		}
+
+	}
+
+	static class BadKey {
+
+		@StampedeProtected(cache = "bad", key = "#id +")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BadKeyConfiguration {
+
+		@Bean
+		BadKey badKey() {
+			return new BadKey();
+		}
+
+	}
+
+	static class BadTtl {
+
+		@StampedeProtected(cache = "bad", ttl = "30 seconds")
+		public String find(long id) {
+			return "x";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BadTtlConfiguration {
+
+		@Bean
+		BadTtl badTtl() {
+			return new BadTtl();
+		}
+
+	}
+
+	static class NullKey {
+
+		@StampedeProtected(cache = "null-key", key = "#name")
+		public String find(String name) {
+			return "x";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NullKeyConfiguration {
+
+		@Bean
+		NullKey nullKey() {
+			return new NullKey();
+		}
+
+	}
+
+}
