@@ -1,0 +1,40 @@
+package dev.stampede.sample;
+
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class ProductController {
+
+	private final ProductService service;
+
+	private final ProductRepository repository;
+
+	ProductController(ProductService service, ProductRepository repository) {
+		this.service = service;
+		this.repository = repository;
+	}
+
+	@GetMapping("/products/{id}")
+	Product product(@PathVariable long id) throws InterruptedException {
+		return this.service.find(id);
+	}
+
+	@PutMapping("/products/{id}")
+	Product update(@PathVariable long id, @RequestBody Product product) {
+		Product updated = new Product(id, product.name(), product.price());
+		this.service.save(updated);
+		return updated;
+	}
+
+	@GetMapping("/stats")
+	Map<String, Long> stats() {
+		return Map.of("queries", this.repository.queries());
+	}
+
+}

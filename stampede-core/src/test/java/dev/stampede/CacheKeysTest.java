@@ -1,0 +1,61 @@
+package dev.stampede;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class CacheKeysTest {
+
+	private final CacheKeys keys = new CacheKeys("app:");
+
+	@Test
+	void aKeyMemcachedAcceptsIsUsedAsItIs() {
+		assertThat(this.keys.backendKey("products", "42")).isEqualTo("app:products:42");
+	}
+
+	@Test
+	void keysMemcachedRejectsAreHashedIntoAReadableValidKey() {
+		for (String key : List.of("x".repeat(300), "with space", "ключ", "tab\there", "new\nline")) {
+			String backendKey = this.keys.backendKey("products", key);
+			assertThat(backendKey).hasSizeLessThanOrEqualTo(250)
+				.startsWith("app:products:")
+				.matches("[\\x21-\\x7e]+")
+				.matches(".*#[0-9a-f]{64}");
+			assertThat(this.keys.backendKey("products", key)).isEqualTo(backendKey);
+		}
+	}
+
+	@Test
+	void keysThatDifferOnlyPastTheReadablePartStayDistinct() {
+		String common = "x".repeat(300);
+		assertThat(this.keys.backendKey("c", common + "a")).isNotEqualTo(this.keys.backendKey("c", common + "b"));
+	}
+
+	@Test
+	void severalArgumentsAreJoinedWithoutAmbiguity() {
+		String joined = CacheKeys.stringForm(new Object[] { "a", "b" });
+		String single = CacheKeys.stringForm(new Object[] { "a,b" });
+		assertThat(joined).isEqualTo("a,b");
+		assertThat(single).isEqualTo("a\\,b");
+		assertThat(CacheKeys.stringForm(new Object[] { "a\\", "b" })).isNotEqualTo(CacheKeys.stringForm(new Object[] { "a\\,b" }));
+		assertThat(CacheKeys.stringForm(new Object[] { null, 1 })).isEqualTo("\\0,1");
+		assertThat(CacheKeys.stringForm(new Object[0])).isEmpty();
+	}
+
+	@Test
+	void arraysAreKeyedByTheirContent() {
+		assertThat(CacheKeys.stringForm(new int[] { 1, 2 })).isEqualTo(CacheKeys.stringForm(new int[] { 1, 2 }))
+			.isEqualTo("{1, 2}");
+		assertThat(CacheKeys.stringForm(new Object[] { new long[] { 3 }, "x" })).isEqualTo("{3},x");
+	}
+
+	@Test
+	void aNullKeyIsRejected() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CacheKeys.stringForm(null))
+			.withMessageContaining("must not be null");
+	}
+
+}

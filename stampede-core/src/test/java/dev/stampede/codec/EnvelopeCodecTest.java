@@ -1,0 +1,56 @@
+package dev.stampede.codec;
+
+import java.util.List;
+
+import dev.stampede.StampedeSerializationException;
+import dev.stampede.backend.Envelope;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class EnvelopeCodecTest {
+
+	private final EnvelopeCodec codec = new EnvelopeCodec(new JdkSerializationCodec(null));
+
+	@Test
+	void valuesAndTheirMetadataRoundTrip() {
+		Envelope envelope = new Envelope(List.of("a", "b"), 1_700_000_000_000L, 250);
+		assertThat(this.codec.decode(this.codec.encode(envelope))).isEqualTo(envelope);
+	}
+
+	@Test
+	void nullRoundTrips() {
+		Envelope envelope = new Envelope(null, 5, 1);
+		assertThat(this.codec.decode(this.codec.encode(envelope))).isEqualTo(envelope);
+	}
+
+	@Test
+	void foreignOrCorruptBytesAreNotAnEnvelope() {
+		assertThat(this.codec.decode("written by someone else".getBytes())).isNull();
+		assertThat(this.codec.decode(new byte[0])).isNull();
+		byte[] corrupt = this.codec.encode(new Envelope("value", 5, 1));
+		corrupt[corrupt.length - 3] ^= 0x5a;
+		corrupt[20] ^= 0x5a;
+		assertThat(this.codec.decode(corrupt)).isNull();
+	}
+
+	@Test
+	void aValueThatIsNotSerializableIsReportedWithItsType() {
+		assertThatExceptionOfType(StampedeSerializationException.class)
+			.isThrownBy(() -> this.codec.encode(new Envelope(new Object(), 5, 1)))
+			.withMessageContaining("java.lang.Object")
+			.withMessageContaining("java.io.Serializable");
+	}
+
+	@Test
+	void aSerializableValueWithAFieldThatIsNotIsReportedWithTheFieldsType() {
+		assertThatExceptionOfType(StampedeSerializationException.class)
+			.isThrownBy(() -> this.codec.encode(new Envelope(new Holder(new Thread()), 5, 1)))
+			.withMessageContaining("java.lang.Thread");
+	}
+
+	record Holder(Object content) implements java.io.Serializable {
+	}
+
+}
