@@ -15,14 +15,17 @@ import org.jspecify.annotations.Nullable;
  * @param cacheNulls whether a {@code null} result is cached like any other value
  * @param onBackendFailure what a call does when the backend fails
  * @param onWaitTimeout what a call does when {@code maxWait} runs out
+ * @param localTtl how long a value stays in this JVM's local tier in front of the
+ * backend; zero turns the local tier off
+ * @param localMaxSize most keys of this cache the local tier keeps
  */
 public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, Backoff backoff, boolean cacheNulls,
-		FailurePolicy onBackendFailure, FailurePolicy onWaitTimeout) {
+		FailurePolicy onBackendFailure, FailurePolicy onWaitTimeout, Duration localTtl, long localMaxSize) {
 
-	/** Defaults of the SPEC: 5 minutes fresh, 10 s leases, 5 s waits, 5 ms to 200 ms backoff. */
+	/** Defaults: 5 minutes fresh, 10 s leases, 5 s waits, 5 ms to 200 ms backoff, no local tier. */
 	public static final CacheSettings DEFAULTS = new CacheSettings(Duration.ofMinutes(5), Duration.ofSeconds(10),
 			Duration.ofSeconds(5), new Backoff(Duration.ofMillis(5), Duration.ofMillis(200), 2.0, 0.5), true,
-			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH);
+			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000);
 
 	public CacheSettings {
 		Settings.requirePositive("ttl", ttl);
@@ -31,6 +34,15 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 		Settings.require("backoff", backoff);
 		Settings.require("on-backend-failure", onBackendFailure);
 		Settings.require("on-wait-timeout", onWaitTimeout);
+		Settings.requireNotNegative("local-ttl", localTtl);
+		if (localMaxSize < 1) {
+			throw new InvalidSettingException("local-max-size", "must be at least 1, was " + localMaxSize);
+		}
+	}
+
+	/** Whether values of this cache are kept in a local tier in front of the backend. */
+	public boolean hasLocalTier() {
+		return !this.localTtl.isZero();
 	}
 
 	/**
@@ -47,7 +59,8 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 		return new CacheSettings(or(overrides.ttl(), this.ttl), or(overrides.leaseTtl(), this.leaseTtl),
 				or(overrides.maxWait(), this.maxWait), backoff, or(overrides.cacheNulls(), this.cacheNulls),
 				or(overrides.onBackendFailure(), this.onBackendFailure),
-				or(overrides.onWaitTimeout(), this.onWaitTimeout));
+				or(overrides.onWaitTimeout(), this.onWaitTimeout), or(overrides.localTtl(), this.localTtl),
+				or(overrides.localMaxSize(), this.localMaxSize));
 	}
 
 	private static <T> T or(@Nullable T value, T fallback) {
@@ -60,16 +73,16 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 	public record Overrides(@Nullable Duration ttl, @Nullable Duration leaseTtl, @Nullable Duration maxWait,
 			@Nullable Duration backoffInitial, @Nullable Duration backoffMax, @Nullable Double backoffMultiplier,
 			@Nullable Double backoffJitter, @Nullable Boolean cacheNulls, @Nullable FailurePolicy onBackendFailure,
-			@Nullable FailurePolicy onWaitTimeout) {
+			@Nullable FailurePolicy onWaitTimeout, @Nullable Duration localTtl, @Nullable Long localMaxSize) {
 
 		/** Overrides nothing. */
 		public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null, null,
-				null);
+				null, null, null);
 
 		/** Overrides of the durations an annotation can carry. */
 		public static Overrides durations(@Nullable Duration ttl, @Nullable Duration leaseTtl,
 				@Nullable Duration maxWait) {
-			return new Overrides(ttl, leaseTtl, maxWait, null, null, null, null, null, null, null);
+			return new Overrides(ttl, leaseTtl, maxWait, null, null, null, null, null, null, null, null, null);
 		}
 
 	}

@@ -1,12 +1,53 @@
 package dev.stampede;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.stampede.backend.Envelope;
+import org.jspecify.annotations.Nullable;
+
 /**
- * A place that reads a cache through Stampede, with the settings resolved for it
- * once: an annotated method, or programmatic calls naming a cache.
- *
- * @param cache the cache name
- * @param settings the effective settings
- * @param origin where the calls come from, for messages (a method signature, or the cache name)
+ * A place that reads a cache through Stampede, with its settings resolved once: an
+ * annotated method, or programmatic calls naming a cache. Obtained from
+ * {@link Stampede#callSite}.
  */
-public record CallSite(String cache, CacheSettings settings, String origin) {
+public final class CallSite {
+
+	private final String cache;
+
+	private final CacheSettings settings;
+
+	private final String origin;
+
+	private final @Nullable Cache<String, Envelope> localTier;
+
+	CallSite(String cache, CacheSettings settings, String origin, @Nullable Cache<String, Envelope> localTier) {
+		this.cache = cache;
+		this.settings = settings;
+		this.origin = origin;
+		this.localTier = localTier;
+	}
+
+	/** The cache name. */
+	public String cache() {
+		return this.cache;
+	}
+
+	/** The effective settings. */
+	public CacheSettings settings() {
+		return this.settings;
+	}
+
+	/** Where the calls come from, for messages: a method signature, or the cache name. */
+	public String origin() {
+		return this.origin;
+	}
+
+	@Nullable Cache<String, Envelope> localTier() {
+		return this.localTier;
+	}
+
+	@Override
+	public String toString() {
+		return this.origin + " -> cache '" + this.cache + "' " + this.settings;
+	}
+
 }

@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stampede.backend.Envelope;
+import dev.stampede.backend.KeyEvent;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +67,12 @@ public final class Stampede implements AutoCloseable {
 
 	private final ExecutorService asyncExecutor = Executors.newCachedThreadPool(new AsyncThreadFactory());
 
+	private final Map<String, Cache<String, Envelope>> localTiers = new ConcurrentHashMap<>();
+
+	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+
+	private final AutoCloseable subscription;
+
 	/** Creates an engine with default settings and no key prefix. */
 	public Stampede(StampedeBackend backend) {
 		this(backend, StampedeSettings.standard(), "", Clock.systemUTC());
@@ -85,6 +94,7 @@ public final class Stampede implements AutoCloseable {
 		this.clock = clock;
 		validate("defaults.", null);
 		settings.caches().keySet().forEach((cache) -> validate("caches." + cache + ".", cache));
+		this.subscription = backend.subscribe(this::onKeyEvent);
 	}
 
 	private void validate(String prefix, @Nullable String cache) {
@@ -106,7 +116,15 @@ public final class Stampede implements AutoCloseable {
 	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
 		this.backend.validate(resolved);
-		return new CallSite(cache, resolved, origin);
+		return new CallSite(cache, resolved, origin, resolved.hasLocalTier() ? localTier(cache, resolved) : null);
+	}
+
+	// Local-tier settings come from configuration only, so every call site of a cache shares one tier.
+	private Cache<String, Envelope> localTier(String cache, CacheSettings settings) {
+		return this.localTiers.computeIfAbsent(cache, (name) -> Caffeine.newBuilder()
+			.expireAfterWrite(settings.localTtl())
+			.maximumSize(settings.localMaxSize())
+			.build());
 	}
 
 	/**
@@ -132,6 +150,10 @@ public final class Stampede implements AutoCloseable {
 			Predicate<? super @Nullable T> storeIf) throws E {
 		String keyString = CacheKeys.stringForm(key);
 		String backendKey = this.keys.backendKey(site.cache(), keyString);
+		Envelope local = localHit(site, backendKey);
+		if (local != null) {
+			return (T) local.value();
+		}
 		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> joined = this.inFlight.putIfAbsent(backendKey, flight);
 		if (joined != null) {
@@ -166,6 +188,10 @@ public final class Stampede implements AutoCloseable {
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
 		String keyString = CacheKeys.stringForm(key);
 		String backendKey = this.keys.backendKey(site.cache(), keyString);
+		Envelope local = localHit(site, backendKey);
+		if (local != null) {
+			return CompletableFuture.completedFuture((T) local.value());
+		}
 		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> joined = this.inFlight.putIfAbsent(backendKey, flight);
 		if (joined != null) {
@@ -197,8 +223,14 @@ public final class Stampede implements AutoCloseable {
 	public void evict(String cache, Object key) {
 		CallSite site = programmaticSite(cache);
 		String keyString = CacheKeys.stringForm(key);
+		String backendKey = this.keys.backendKey(cache, keyString);
+		Cache<String, Envelope> localTier = site.localTier();
+		if (localTier != null) {
+			localTier.invalidate(backendKey);
+		}
 		try {
-			this.backend.evict(this.keys.backendKey(cache, keyString));
+			this.backend.evict(backendKey);
+			publish(KeyEvent.EVICTED, site, keyString, backendKey);
 		}
 		catch (StampedeBackendException ex) {
 			if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
@@ -218,9 +250,15 @@ public final class Stampede implements AutoCloseable {
 		return this.backend;
 	}
 
-	/** Stops the threads that wait for asynchronous callers. The backend is not closed. */
+	/** Stops listening to the backend's events and the threads that wait for asynchronous callers. The backend is not closed. */
 	@Override
 	public void close() {
+		try {
+			this.subscription.close();
+		}
+		catch (Exception ex) {
+			logger.debug("Could not unsubscribe from the {} backend", this.backend.name(), ex);
+		}
 		this.asyncExecutor.shutdown();
 		try {
 			if (!this.asyncExecutor.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -260,36 +298,52 @@ public final class Stampede implements AutoCloseable {
 		long start = System.nanoTime();
 		long deadline = start + settings.maxWait().toNanos();
 		BackOffExecution pauses = null;
-		while (true) {
-			Slot slot;
-			try {
-				slot = this.backend.read(backendKey);
-				if (slot instanceof Slot.Present present && present.envelope().isFreshAt(this.clock.millis())) {
-					return present.envelope().value();
-				}
-				if (slot instanceof Slot.Unreadable) {
-					logger.warn("Cache '{}' key '{}' holds bytes this engine cannot read; treating it as a miss",
-							site.cache(), keyString);
-				}
-				if (!(slot instanceof Slot.Leased)) {
-					String token = this.tokenPrefix + this.tokenCounter.incrementAndGet();
-					if (this.backend.tryLease(backendKey, slot, token, settings.leaseTtl())) {
-						return loadAsWinner(site, keyString, backendKey, token, loader, storeIf);
+		Waiter waiter = null;
+		try {
+			while (true) {
+				Slot slot;
+				try {
+					slot = this.backend.read(backendKey);
+					if (slot instanceof Slot.Present present && present.envelope().isFreshAt(this.clock.millis())) {
+						remember(site, backendKey, present.envelope());
+						return present.envelope().value();
+					}
+					if (slot instanceof Slot.Unreadable) {
+						logger.warn("Cache '{}' key '{}' holds bytes this engine cannot read; treating it as a miss",
+								site.cache(), keyString);
+					}
+					if (!(slot instanceof Slot.Leased)) {
+						String token = this.tokenPrefix + this.tokenCounter.incrementAndGet();
+						if (this.backend.tryLease(backendKey, slot, token, settings.leaseTtl())) {
+							return loadAsWinner(site, keyString, backendKey, token, loader, storeIf);
+						}
 					}
 				}
+				catch (StampedeBackendException ex) {
+					return backendFailed(site, keyString, loader, ex);
+				}
+				long now = System.nanoTime();
+				if (now - deadline >= 0) {
+					return waitTimedOut(site, keyString, loader, Duration.ofNanos(now - start));
+				}
+				if (waiter == null) {
+					// Read once more right after registering, so that a wake-up published between
+					// the read above and the registration is not missed.
+					waiter = new Waiter();
+					this.waiters.put(backendKey, waiter);
+					continue;
+				}
+				if (pauses == null) {
+					pauses = settings.backoff().start();
+				}
+				long pause = Math.min(TimeUnit.MILLISECONDS.toNanos(pauses.nextBackOff()), deadline - now);
+				waiter.await(pause, site, keyString);
 			}
-			catch (StampedeBackendException ex) {
-				return backendFailed(site, keyString, loader, ex);
+		}
+		finally {
+			if (waiter != null) {
+				this.waiters.remove(backendKey, waiter);
 			}
-			long now = System.nanoTime();
-			if (now - deadline >= 0) {
-				return waitTimedOut(site, keyString, loader, Duration.ofNanos(now - start));
-			}
-			if (pauses == null) {
-				pauses = settings.backoff().start();
-			}
-			long pause = Math.min(TimeUnit.MILLISECONDS.toNanos(pauses.nextBackOff()), deadline - now);
-			pause(pause, site, keyString);
 		}
 	}
 
@@ -312,7 +366,11 @@ public final class Stampede implements AutoCloseable {
 		}
 		Envelope envelope = new Envelope(value, this.clock.millis() + settings.ttl().toMillis(), loadMillis);
 		try {
-			if (!this.backend.fulfilLease(backendKey, token, envelope, settings.ttl())) {
+			if (this.backend.fulfilLease(backendKey, token, envelope, settings.ttl())) {
+				remember(site, backendKey, envelope);
+				publish(KeyEvent.LEASE_ENDED, site, keyString, backendKey);
+			}
+			else {
 				logger.debug("Not storing cache '{}' key '{}': the lease expired or the key was evicted while it "
 						+ "was computed", site.cache(), keyString);
 			}
@@ -331,6 +389,7 @@ public final class Stampede implements AutoCloseable {
 	private void abandon(CallSite site, String keyString, String backendKey, String token) {
 		try {
 			this.backend.abandonLease(backendKey, token);
+			publish(KeyEvent.LEASE_ENDED, site, keyString, backendKey);
 		}
 		catch (StampedeBackendException ex) {
 			// The lease then ends by itself after lease-ttl.
@@ -378,14 +437,43 @@ public final class Stampede implements AutoCloseable {
 		}
 	}
 
-	private static void pause(long nanos, CallSite site, String keyString) {
-		try {
-			TimeUnit.NANOSECONDS.sleep(nanos);
+	private @Nullable Envelope localHit(CallSite site, String backendKey) {
+		Cache<String, Envelope> localTier = site.localTier();
+		if (localTier == null) {
+			return null;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new StampedeException(
-					"Interrupted while waiting for cache '" + site.cache() + "' key '" + keyString + "'", ex);
+		Envelope envelope = localTier.getIfPresent(backendKey);
+		return (envelope != null && envelope.isFreshAt(this.clock.millis())) ? envelope : null;
+	}
+
+	private static void remember(CallSite site, String backendKey, Envelope envelope) {
+		Cache<String, Envelope> localTier = site.localTier();
+		if (localTier != null) {
+			localTier.put(backendKey, envelope);
+		}
+	}
+
+	private void publish(KeyEvent event, CallSite site, String keyString, String backendKey) {
+		try {
+			this.backend.publish(event, site.cache(), backendKey);
+		}
+		catch (StampedeBackendException ex) {
+			// Waiters poll and local tiers expire all the same; the event only makes them quicker.
+			logger.debug("Could not publish {} of cache '{}' key '{}': {}", event, site.cache(), keyString,
+					ex.getMessage());
+		}
+	}
+
+	private void onKeyEvent(KeyEvent event, String cache, String backendKey) {
+		if (event == KeyEvent.EVICTED) {
+			Cache<String, Envelope> localTier = this.localTiers.get(cache);
+			if (localTier != null) {
+				localTier.invalidate(backendKey);
+			}
+		}
+		Waiter waiter = this.waiters.get(backendKey);
+		if (waiter != null) {
+			waiter.wake();
 		}
 	}
 
@@ -420,6 +508,37 @@ public final class Stampede implements AutoCloseable {
 	@SuppressWarnings("unchecked")
 	private static <X extends Throwable> X sneakyThrow(Throwable ex) throws X {
 		throw (X) ex;
+	}
+
+	/** Where the one thread of this JVM that waits for a key sleeps between reads, until woken or timed out. */
+	private static final class Waiter {
+
+		private boolean woken;
+
+		synchronized void wake() {
+			this.woken = true;
+			notifyAll();
+		}
+
+		synchronized void await(long nanos, CallSite site, String keyString) {
+			long deadline = System.nanoTime() + nanos;
+			try {
+				while (!this.woken) {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						break;
+					}
+					TimeUnit.NANOSECONDS.timedWait(this, left);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new StampedeException(
+						"Interrupted while waiting for cache '" + site.cache() + "' key '" + keyString + "'", ex);
+			}
+			this.woken = false;
+		}
+
 	}
 
 	private static final class AsyncThreadFactory implements ThreadFactory {

@@ -13,7 +13,7 @@ class CacheSettingsTest {
 	@Test
 	void configurationForACacheWinsOverTheCallSiteWhichWinsOverDefaults() {
 		CacheSettings.Overrides configured = new CacheSettings.Overrides(Duration.ofSeconds(30), null, null, null,
-				null, null, null, null, null, null);
+				null, null, null, null, null, null, null, null);
 		StampedeSettings settings = new StampedeSettings(CacheSettings.DEFAULTS, Map.of("products", configured));
 		CacheSettings.Overrides annotation = CacheSettings.Overrides.durations(Duration.ofHours(1),
 				Duration.ofSeconds(3), null);

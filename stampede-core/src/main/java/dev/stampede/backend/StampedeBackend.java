@@ -43,6 +43,23 @@ public interface StampedeBackend extends AutoCloseable {
 	void evict(String key);
 
 	/**
+	 * Tells the engines of every JVM on this backend about a key, so that waiters wake
+	 * at once and local tiers drop evicted values. Delivery is best effort: waiters
+	 * still poll, and local tiers still expire. Backends that cannot notify do nothing.
+	 */
+	default void publish(KeyEvent event, String cache, String key) {
+	}
+
+	/**
+	 * Delivers the events published by every engine to {@code listener} until the
+	 * returned subscription is closed.
+	 */
+	default AutoCloseable subscribe(KeyEventListener listener) {
+		return () -> {
+		};
+	}
+
+	/**
 	 * Checks settings against the limits of this backend.
 	 * @throws dev.stampede.InvalidSettingException if this backend cannot honour them
 	 */

@@ -1,6 +1,8 @@
 package dev.stampede.test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import dev.stampede.backend.Envelope;
@@ -25,6 +27,8 @@ public abstract class BackendContract {
 
 	private StampedeBackend backend;
 
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
 	/** Creates the backend under test, connected to a real server where it has one. */
 	protected abstract StampedeBackend createBackend();
 
@@ -34,8 +38,17 @@ public abstract class BackendContract {
 	}
 
 	@AfterEach
-	void closeBackendUnderTest() {
+	void closeBackendUnderTest() throws Exception {
 		this.backend.close();
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+		this.resources.clear();
+	}
+
+	/** Closes {@code resource} after the test, once the backend is closed. */
+	protected void closeAfterTest(AutoCloseable resource) {
+		this.resources.add(resource);
 	}
 
 	@Test

@@ -47,7 +47,7 @@ public abstract class EngineContract {
 	/** Settings of most tests: long values, 2 s leases, 10 s waits, quick polling. */
 	protected static final CacheSettings SETTINGS = new CacheSettings(Duration.ofMinutes(1), Duration.ofSeconds(2),
 			Duration.ofSeconds(10), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2.0, 0.5), true,
-			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH);
+			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000);
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -59,10 +59,16 @@ public abstract class EngineContract {
 
 	@AfterEach
 	void closeEnginesAndBackends() throws Exception {
-		for (AutoCloseable resource : this.resources) {
-			resource.close();
+		// last opened, first closed: engines before their backends before their connections
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			this.resources.get(i).close();
 		}
 		this.resources.clear();
+	}
+
+	/** Closes {@code resource} after the test, after the engines and backends opened later. */
+	protected void closeAfterTest(AutoCloseable resource) {
+		this.resources.add(resource);
 	}
 
 	@RepeatedTest(20)
@@ -191,7 +197,7 @@ public abstract class EngineContract {
 	@Test
 	void nullIsNotCachedWhenCacheNullsIsOff() {
 		CacheSettings settings = new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), false, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout());
+				SETTINGS.backoff(), false, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
@@ -208,7 +214,7 @@ public abstract class EngineContract {
 	@Test
 	void aValueIsLoadedAgainOnceItsTtlHasPassed() {
 		CacheSettings settings = new CacheSettings(Duration.ofMillis(500), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout());
+				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
@@ -286,12 +292,64 @@ public abstract class EngineContract {
 		assertThat(values).hasSize(16);
 	}
 
+	@Test
+	void theLocalTierServesRepeatedReadsWithoutTheLoader() {
+		Stampede engine = engine(withLocalTier(Duration.ofMinutes(1)));
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		for (int i = 0; i < 50; i++) {
+			assertThat(engine.get(CACHE, key, () -> "v" + loads.incrementAndGet())).isEqualTo("v1");
+		}
+		assertThat(loads).hasValue(1);
+	}
+
+	@Test
+	void anEvictionClearsTheLocalTierOfTheEvictingEngineAtOnce() {
+		Stampede engine = engine(withLocalTier(Duration.ofMinutes(1)));
+		String key = uniqueKey();
+		assertThat(engine.get(CACHE, key, () -> "old")).isEqualTo("old");
+		engine.evict(CACHE, key);
+		assertThat(engine.get(CACHE, key, () -> "new")).isEqualTo("new");
+	}
+
+	/**
+	 * Asserts that a caller waiting in one engine is woken when another engine writes
+	 * the value, rather than sleeping out its backoff: with a 5 s pause between reads,
+	 * only a wake-up returns it well before.
+	 */
+	protected void assertWaitersAreWokenByTheWinner() throws Exception {
+		Backoff slowPolling = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(5), 1.0, 0);
+		CacheSettings settings = new CacheSettings(SETTINGS.ttl(), Duration.ofSeconds(10), Duration.ofSeconds(20),
+				slowPolling, true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000);
+		Stampede winnerEngine = engine(settings);
+		Stampede waiterEngine = engine(settings);
+		String key = uniqueKey();
+		CountDownLatch loading = new CountDownLatch(1);
+		FutureTask<Object> winner = new FutureTask<>(() -> winnerEngine.get(CACHE, key, () -> {
+			loading.countDown();
+			Thread.sleep(300);
+			return "won";
+		}));
+		new Thread(winner, "winner").start();
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		long start = System.nanoTime();
+		assertThat(waiterEngine.get(CACHE, key, () -> "waiter loaded instead")).isEqualTo("won");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("won");
+	}
+
+	/** Settings of most tests, with a local tier that keeps values for {@code localTtl}. */
+	protected static CacheSettings withLocalTier(Duration localTtl) {
+		return new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), SETTINGS.maxWait(), SETTINGS.backoff(), true,
+				SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), localTtl, 10_000);
+	}
+
 	/** Creates an engine on a new backend instance, closed after the test. */
 	protected Stampede engine(CacheSettings settings) {
 		StampedeBackend backend = createBackend();
 		Stampede engine = new Stampede(backend, new StampedeSettings(settings, Map.of()), PREFIX, Clock.systemUTC());
-		this.resources.add(engine);
 		this.resources.add(backend);
+		this.resources.add(engine);
 		return engine;
 	}
 
@@ -307,7 +365,7 @@ public abstract class EngineContract {
 
 	private static CacheSettings withWait(Duration maxWait, FailurePolicy onWaitTimeout) {
 		return new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), maxWait, SETTINGS.backoff(), true,
-				SETTINGS.onBackendFailure(), onWaitTimeout);
+				SETTINGS.onBackendFailure(), onWaitTimeout, Duration.ZERO, 10_000);
 	}
 
 }

@@ -38,6 +38,11 @@ public final class ServerExtension<S extends ServerProcess>
 		return new ServerExtension<>(MemcachedServer::new);
 	}
 
+	/** An extension that runs {@code redis-server}. */
+	public static ServerExtension<RedisServer> redis() {
+		return new ServerExtension<>(RedisServer::new);
+	}
+
 	/** The server, to read its address or to stop, kill, pause, resume or restart it. */
 	public S server() {
 		return this.server;

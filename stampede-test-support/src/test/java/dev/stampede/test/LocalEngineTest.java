@@ -2,6 +2,7 @@ package dev.stampede.test;
 
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.local.LocalBackend;
+import org.junit.jupiter.api.Test;
 
 class LocalEngineTest extends EngineContract {
 
@@ -11,6 +12,11 @@ class LocalEngineTest extends EngineContract {
 	@Override
 	protected StampedeBackend createBackend() {
 		return this.store;
+	}
+
+	@Test
+	void aWaiterIsWokenAsSoonAsTheWinnerWrites() throws Exception {
+		assertWaitersAreWokenByTheWinner();
 	}
 
 }

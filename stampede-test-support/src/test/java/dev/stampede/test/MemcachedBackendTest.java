@@ -29,7 +29,7 @@ class MemcachedBackendTest extends BackendContract {
 	void subSecondLeasesAreRejectedBecauseMemcachedCountsWholeSeconds() {
 		CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
 				Duration.ofSeconds(1), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2, 0.5), true,
-				FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH);
+				FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000);
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> backend().validate(settings))
 			.withMessageContaining("lease-ttl")
 			.withMessageContaining("whole seconds");

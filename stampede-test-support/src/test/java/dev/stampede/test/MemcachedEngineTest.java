@@ -1,7 +1,16 @@
 package dev.stampede.test;
 
+import java.time.Duration;
+import java.util.Map;
+
+import dev.stampede.Stampede;
 import dev.stampede.backend.StampedeBackend;
+import dev.stampede.backend.memcached.MemcachedBackend;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class MemcachedEngineTest extends EngineContract {
 
@@ -11,6 +20,43 @@ class MemcachedEngineTest extends EngineContract {
 	@Override
 	protected StampedeBackend createBackend() {
 		return MemcachedBackendTest.connect(memcached.server().address());
+	}
+
+	@Test
+	void aLocalHitSendsNothingToMemcached() throws Exception {
+		Stampede engine = engine(withLocalTier(Duration.ofMinutes(1)));
+		String key = uniqueKey();
+		engine.get("contract", key, () -> "value");
+		long before = memcachedReads();
+		for (int i = 0; i < 100; i++) {
+			assertThat(engine.get("contract", key, () -> "loaded again")).isEqualTo("value");
+		}
+		assertThat(memcachedReads() - before).isZero();
+	}
+
+	@Test
+	void withoutNotificationsAnotherEnginesLocalTierIsStaleForAtMostLocalTtl() {
+		Duration localTtl = Duration.ofSeconds(1);
+		Stampede evicting = engine(withLocalTier(localTtl));
+		Stampede other = engine(withLocalTier(localTtl));
+		String key = uniqueKey();
+		assertThat(other.get("contract", key, () -> "old")).isEqualTo("old");
+		evicting.evict("contract", key);
+		assertThat(other.get("contract", key, () -> "new")).isEqualTo("old");
+		await().atMost(localTtl.plusSeconds(2))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> other.get("contract", key, () -> "new"), "new"::equals);
+	}
+
+	private long memcachedReads() throws Exception {
+		MemcachedBackend backend = MemcachedBackendTest.connect(memcached.server().address());
+		try {
+			Map<String, String> stats = backend.getClient().getStats().values().iterator().next();
+			return Long.parseLong(stats.get("cmd_get"));
+		}
+		finally {
+			backend.close();
+		}
 	}
 
 }

@@ -81,7 +81,7 @@ class MemcachedOutageTest {
 	private Stampede engine(FailurePolicy onBackendFailure) {
 		CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), Duration.ofSeconds(2),
 				Duration.ofSeconds(5), EngineContract.SETTINGS.backoff(), true, onBackendFailure,
-				FailurePolicy.CALL_THROUGH);
+				FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000);
 		this.backend = MemcachedBackendTest.connect(this.memcached.server().address());
 		this.engine = new Stampede(this.backend, new StampedeSettings(settings, Map.of()), "", Clock.systemUTC());
 		return this.engine;

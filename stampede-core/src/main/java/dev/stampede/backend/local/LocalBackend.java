@@ -1,19 +1,24 @@
 package dev.stampede.backend.local;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.stampede.backend.Envelope;
+import dev.stampede.backend.KeyEvent;
+import dev.stampede.backend.KeyEventListener;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps values and leases in this JVM, in a size-bounded Caffeine cache whose
- * entries expire after their own TTL. Values are stored by reference, not copied:
+ * entries expire after their own TTL. Engines that share one instance wake each
+ * other's waiters directly. Values are stored by reference, not copied:
  * like any in-process cache, a caller that mutates a returned value mutates the
  * cached one.
  */
@@ -22,6 +27,8 @@ public final class LocalBackend implements StampedeBackend {
 	private final Cache<String, Entry> entries;
 
 	private final AtomicLong versions = new AtomicLong();
+
+	private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Creates a backend that holds at most {@code maximumSize} keys, evicting the least
@@ -80,6 +87,17 @@ public final class LocalBackend implements StampedeBackend {
 	@Override
 	public void evict(String key) {
 		this.entries.invalidate(key);
+	}
+
+	@Override
+	public void publish(KeyEvent event, String cache, String key) {
+		this.listeners.forEach((listener) -> listener.onKeyEvent(event, cache, key));
+	}
+
+	@Override
+	public AutoCloseable subscribe(KeyEventListener listener) {
+		this.listeners.add(listener);
+		return () -> this.listeners.remove(listener);
 	}
 
 	private static boolean holds(Entry entry, String token) {

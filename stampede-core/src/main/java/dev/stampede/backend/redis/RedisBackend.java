@@ -1,0 +1,273 @@
+package dev.stampede.backend.redis;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import dev.stampede.StampedeBackendException;
+import dev.stampede.backend.Envelope;
+import dev.stampede.backend.KeyEvent;
+import dev.stampede.backend.KeyEventListener;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.codec.EnvelopeCodec;
+import dev.stampede.codec.ValueCodec;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.listener.PatternTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+/**
+ * Keeps values and leases in Redis, one string key per entry holding either a lease
+ * record or a versioned value envelope.
+ * <p>
+ * A lease on an empty key is {@code SET key lease NX PX lease-ttl}. Everything that
+ * must check the key before changing it (leasing an expired value at the version
+ * that was read, replacing one's own lease with the value, releasing one's own lease)
+ * is one Lua script, so an eviction between the check and the write is impossible
+ * and never undone. Every entry is a single key, so the scripts touch one slot and
+ * run unchanged on Redis Cluster.
+ * <p>
+ * Key events travel on pub/sub channels {@code stampede:lease-ended:<cache>} and
+ * {@code stampede:evicted:<cache>}, to which each backend instance subscribes once
+ * with a pattern.
+ */
+public final class RedisBackend implements StampedeBackend {
+
+	private static final byte LEASE = 'L';
+
+	private static final byte VALUE = 'V';
+
+	private static final int VERSION_BYTES = Long.BYTES;
+
+	// Version of bytes another program wrote: they carry none.
+	private static final long FOREIGN = Long.MIN_VALUE;
+
+	private static final String LEASE_ENDED_CHANNEL = "stampede:lease-ended:";
+
+	private static final String EVICTED_CHANNEL = "stampede:evicted:";
+
+	// ARGV[3] empty: the slot held bytes of another program, which may be replaced by a lease.
+	private static final RedisScript<Long> LEASE_AT_VERSION = RedisScript.of("""
+			local current = redis.call('GET', KEYS[1])
+			if not current then return 0 end
+			local kind = string.sub(current, 1, 1)
+			if ARGV[3] == '' then
+			  if kind == 'L' or kind == 'V' then return 0 end
+			elseif kind ~= 'V' or string.sub(current, 2, 9) ~= ARGV[3] then
+			  return 0
+			end
+			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+			return 1
+			""", Long.class);
+
+	private static final RedisScript<Long> FULFIL_LEASE = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			  return 1
+			end
+			return 0
+			""", Long.class);
+
+	private static final RedisScript<Long> ABANDON_LEASE = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  return redis.call('DEL', KEYS[1])
+			end
+			return 0
+			""", Long.class);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final RedisTemplate<String, byte[]> redis = new RedisTemplate<>();
+
+	private final EnvelopeCodec codec;
+
+	private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
+
+	private @Nullable RedisMessageListenerContainer container;
+
+	private @Nullable ExecutorService listenerExecutor;
+
+	/**
+	 * Creates a backend on the application's Redis connection.
+	 * @param connectionFactory the connection, as Spring Boot configures it from {@code spring.data.redis.*}
+	 * @param codec encodes values
+	 */
+	public RedisBackend(RedisConnectionFactory connectionFactory, ValueCodec codec) {
+		this.connectionFactory = connectionFactory;
+		this.codec = new EnvelopeCodec(codec);
+		this.redis.setConnectionFactory(connectionFactory);
+		this.redis.setKeySerializer(RedisSerializer.string());
+		this.redis.setValueSerializer(RedisSerializer.byteArray());
+		this.redis.setEnableDefaultSerializer(false);
+		this.redis.afterPropertiesSet();
+	}
+
+	@Override
+	public String name() {
+		return "redis";
+	}
+
+	@Override
+	public Slot read(String key) {
+		byte[] bytes = call("GET", key, () -> this.redis.opsForValue().get(key));
+		if (bytes == null) {
+			return Slot.EMPTY;
+		}
+		if (bytes.length > 0 && bytes[0] == LEASE) {
+			return new Slot.Leased(new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));
+		}
+		if (bytes.length <= 1 + VERSION_BYTES || bytes[0] != VALUE) {
+			return new Slot.Unreadable(FOREIGN);
+		}
+		long version = ByteBuffer.wrap(bytes, 1, VERSION_BYTES).getLong();
+		Envelope envelope = this.codec.decode(Arrays.copyOfRange(bytes, 1 + VERSION_BYTES, bytes.length));
+		return (envelope != null) ? new Slot.Present(envelope, version) : new Slot.Unreadable(version);
+	}
+
+	@Override
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
+		byte[] lease = lease(token);
+		if (observed instanceof Slot.Empty) {
+			return Boolean.TRUE.equals(
+					call("SET NX PX", key, () -> this.redis.opsForValue().setIfAbsent(key, lease, leaseTtl)));
+		}
+		byte[] expected;
+		if (observed instanceof Slot.Present present) {
+			expected = versionBytes(present.version());
+		}
+		else if (observed instanceof Slot.Unreadable unreadable) {
+			expected = (unreadable.version() == FOREIGN) ? new byte[0] : versionBytes(unreadable.version());
+		}
+		else {
+			return false;
+		}
+		return script(LEASE_AT_VERSION, key, lease, millis(leaseTtl), expected);
+	}
+
+	@Override
+	public boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl) {
+		byte[] encoded = this.codec.encode(envelope);
+		byte[] value = ByteBuffer.allocate(1 + VERSION_BYTES + encoded.length)
+			.put(VALUE)
+			.putLong(ThreadLocalRandom.current().nextLong())
+			.put(encoded)
+			.array();
+		return script(FULFIL_LEASE, key, lease(token), value, millis(ttl));
+	}
+
+	@Override
+	public void abandonLease(String key, String token) {
+		script(ABANDON_LEASE, key, lease(token));
+	}
+
+	@Override
+	public void evict(String key) {
+		call("DEL", key, () -> this.redis.delete(key));
+	}
+
+	@Override
+	public void publish(KeyEvent event, String cache, String key) {
+		String channel = ((event == KeyEvent.EVICTED) ? EVICTED_CHANNEL : LEASE_ENDED_CHANNEL) + cache;
+		call("PUBLISH", key,
+				() -> this.redis.convertAndSend(channel, key.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	@Override
+	public synchronized AutoCloseable subscribe(KeyEventListener listener) {
+		this.listeners.add(listener);
+		if (this.container == null) {
+			startListening();
+		}
+		return () -> this.listeners.remove(listener);
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.container != null) {
+			try {
+				this.container.destroy();
+			}
+			catch (Exception ex) {
+				throw new StampedeBackendException("Could not stop listening to Redis", ex);
+			}
+			finally {
+				this.listenerExecutor.shutdownNow();
+				this.container = null;
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "redis " + this.connectionFactory;
+	}
+
+	private void startListening() {
+		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, "stampede-redis-events");
+			thread.setDaemon(true);
+			return thread;
+		});
+		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+		container.setConnectionFactory(this.connectionFactory);
+		container.setTaskExecutor(executor);
+		container.addMessageListener(this::onMessage, List.of(new PatternTopic(LEASE_ENDED_CHANNEL + "*"),
+				new PatternTopic(EVICTED_CHANNEL + "*")));
+		container.afterPropertiesSet();
+		container.start();
+		this.container = container;
+		this.listenerExecutor = executor;
+	}
+
+	private void onMessage(Message message, byte @Nullable [] pattern) {
+		String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
+		String key = new String(message.getBody(), StandardCharsets.UTF_8);
+		KeyEvent event = channel.startsWith(EVICTED_CHANNEL) ? KeyEvent.EVICTED : KeyEvent.LEASE_ENDED;
+		String cache = channel.substring(
+				(event == KeyEvent.EVICTED) ? EVICTED_CHANNEL.length() : LEASE_ENDED_CHANNEL.length());
+		this.listeners.forEach((listener) -> listener.onKeyEvent(event, cache, key));
+	}
+
+	private boolean script(RedisScript<Long> script, String key, byte[]... args) {
+		Long result = call("EVALSHA", key, () -> this.redis.execute(script, List.of(key), (Object[]) args));
+		return result != null && result == 1L;
+	}
+
+	private static byte[] lease(String token) {
+		byte[] text = token.getBytes(StandardCharsets.UTF_8);
+		return ByteBuffer.allocate(1 + text.length).put(LEASE).put(text).array();
+	}
+
+	private static byte[] versionBytes(long version) {
+		return ByteBuffer.allocate(VERSION_BYTES).putLong(version).array();
+	}
+
+	private static byte[] millis(Duration duration) {
+		return Long.toString(Math.max(1, duration.toMillis())).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private <T> @Nullable T call(String operation, String key, Supplier<@Nullable T> call) {
+		try {
+			return call.get();
+		}
+		catch (DataAccessException ex) {
+			throw new StampedeBackendException("Redis " + operation + " of '" + key + "' failed: " + ex.getMessage(),
+					ex);
+		}
+	}
+
+}
