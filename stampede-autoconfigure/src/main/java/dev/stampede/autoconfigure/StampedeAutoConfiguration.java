@@ -12,6 +12,7 @@ import dev.stampede.interceptor.StampedeAnnotationBeanPostProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,14 +30,18 @@ import org.springframework.util.ClassUtils;
  * value codec, the {@link Stampede} engine and the post-processor that protects
  * annotated methods. Each bean backs off when the application defines its own.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION)
 @ConditionalOnBooleanProperty(name = "stampede.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(StampedeProperties.class)
 public final class StampedeAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(StampedeAutoConfiguration.class);
 
+	static final String DATA_REDIS_AUTO_CONFIGURATION = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
+
 	private static final String XMEMCACHED_CLIENT = "net.rubyeye.xmemcached.MemcachedClient";
+
+	private static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -46,8 +51,11 @@ public final class StampedeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec, ResourceLoader resourceLoader) {
-		StampedeProperties.Backend backend = properties.determineBackend();
+	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec, ResourceLoader resourceLoader,
+			ListableBeanFactory beanFactory) {
+		boolean redisClasses = ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, resourceLoader.getClassLoader());
+		StampedeProperties.Backend backend = properties
+			.determineBackend(redisClasses && RedisBackends.hasConnection(beanFactory));
 		logger.info("Stampede uses the {} backend", backend.name().toLowerCase());
 		return switch (backend) {
 			case LOCAL -> new LocalBackend(properties.getLocal().getMaximumSize());
@@ -58,6 +66,14 @@ public final class StampedeAutoConfiguration {
 									+ "depend on stampede-spring-boot-starter, which brings it, or add it");
 				}
 				yield MemcachedBackends.connect(properties.getMemcached(), codec);
+			}
+			case REDIS -> {
+				if (!redisClasses) {
+					throw new InvalidConfigurationPropertyValueException("stampede.backend", "redis",
+							"the redis backend needs Spring Data Redis; add "
+									+ "org.springframework.boot:spring-boot-starter-data-redis");
+				}
+				yield RedisBackends.create(beanFactory, codec);
 			}
 		};
 	}

@@ -30,7 +30,8 @@ public class StampedeProperties implements Validator {
 
 	/**
 	 * Backend that stores values and leases. Defaults to memcached when
-	 * stampede.memcached.servers is set, and to local otherwise.
+	 * stampede.memcached.servers is set, else to redis when the application has a Redis
+	 * connection, else to local.
 	 */
 	private @Nullable Backend backend;
 
@@ -92,12 +93,19 @@ public class StampedeProperties implements Validator {
 		return this.caches;
 	}
 
-	/** Backend in use: the configured one, else memcached if its servers are set, else local. */
-	public Backend determineBackend() {
+	/**
+	 * Backend in use: the configured one, else memcached if its servers are set, else
+	 * redis if the application has a Redis connection, else local.
+	 * @param redisConnectionAvailable whether the application has a Redis connection
+	 */
+	public Backend determineBackend(boolean redisConnectionAvailable) {
 		if (this.backend != null) {
 			return this.backend;
 		}
-		return StringUtils.hasText(this.memcached.servers) ? Backend.MEMCACHED : Backend.LOCAL;
+		if (StringUtils.hasText(this.memcached.servers)) {
+			return Backend.MEMCACHED;
+		}
+		return redisConnectionAvailable ? Backend.REDIS : Backend.LOCAL;
 	}
 
 	/**
@@ -149,7 +157,10 @@ public class StampedeProperties implements Validator {
 		LOCAL,
 
 		/** memcached servers, through the xmemcached client. */
-		MEMCACHED
+		MEMCACHED,
+
+		/** Redis, through the application's Spring Data Redis connection (spring.data.redis.*). */
+		REDIS
 
 	}
 
@@ -251,6 +262,18 @@ public class StampedeProperties implements Validator {
 		 */
 		private FailurePolicy onWaitTimeout = FailurePolicy.CALL_THROUGH;
 
+		/**
+		 * How long a value stays in this JVM's local tier in front of the backend. 0 turns
+		 * the local tier off. On memcached, which cannot notify other JVMs, it is also how
+		 * long another JVM's eviction may go unseen here.
+		 */
+		private Duration localTtl = Duration.ZERO;
+
+		/**
+		 * Most keys of one cache the local tier keeps.
+		 */
+		private long localMaxSize = 10_000;
+
 		public Duration getTtl() {
 			return this.ttl;
 		}
@@ -303,10 +326,26 @@ public class StampedeProperties implements Validator {
 			this.onWaitTimeout = onWaitTimeout;
 		}
 
+		public Duration getLocalTtl() {
+			return this.localTtl;
+		}
+
+		public void setLocalTtl(Duration localTtl) {
+			this.localTtl = localTtl;
+		}
+
+		public long getLocalMaxSize() {
+			return this.localMaxSize;
+		}
+
+		public void setLocalMaxSize(long localMaxSize) {
+			this.localMaxSize = localMaxSize;
+		}
+
 		CacheSettings toCacheSettings() {
 			return new CacheSettings(this.ttl, this.leaseTtl, this.maxWait,
 					new Backoff(this.backoff.initial, this.backoff.max, this.backoff.multiplier, this.backoff.jitter),
-					this.cacheNulls, this.onBackendFailure, this.onWaitTimeout);
+					this.cacheNulls, this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize);
 		}
 
 	}
@@ -404,6 +443,16 @@ public class StampedeProperties implements Validator {
 		 */
 		private @Nullable FailurePolicy onWaitTimeout;
 
+		/**
+		 * How long a value of this cache stays in this JVM's local tier; 0 turns it off.
+		 */
+		private @Nullable Duration localTtl;
+
+		/**
+		 * Most keys of this cache the local tier keeps.
+		 */
+		private @Nullable Long localMaxSize;
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -456,10 +505,26 @@ public class StampedeProperties implements Validator {
 			this.onWaitTimeout = onWaitTimeout;
 		}
 
+		public @Nullable Duration getLocalTtl() {
+			return this.localTtl;
+		}
+
+		public void setLocalTtl(@Nullable Duration localTtl) {
+			this.localTtl = localTtl;
+		}
+
+		public @Nullable Long getLocalMaxSize() {
+			return this.localMaxSize;
+		}
+
+		public void setLocalMaxSize(@Nullable Long localMaxSize) {
+			this.localMaxSize = localMaxSize;
+		}
+
 		CacheSettings.Overrides toOverrides() {
 			return new CacheSettings.Overrides(this.ttl, this.leaseTtl, this.maxWait, this.backoff.initial,
 					this.backoff.max, this.backoff.multiplier, this.backoff.jitter, this.cacheNulls,
-					this.onBackendFailure, this.onWaitTimeout);
+					this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize);
 		}
 
 	}

@@ -8,7 +8,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = AbstractAnnotationTests.CatalogApplication.class,
-		properties = { "stampede.defaults.ttl=1h", "stampede.caches.configured-ttl.ttl=1s" })
+		properties = { "stampede.backend=local", "stampede.defaults.ttl=1h", "stampede.caches.configured-ttl.ttl=1s" })
 class LocalAnnotationTests extends AbstractAnnotationTests {
 
 	@Test

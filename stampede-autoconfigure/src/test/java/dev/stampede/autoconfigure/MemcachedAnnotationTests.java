@@ -1,6 +1,5 @@
 package dev.stampede.autoconfigure;
 
-import dev.stampede.StampedeSerializationException;
 import dev.stampede.backend.memcached.MemcachedBackend;
 import dev.stampede.test.MemcachedServer;
 import dev.stampede.test.ServerExtension;
@@ -12,12 +11,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 @SpringBootTest(classes = AbstractAnnotationTests.CatalogApplication.class,
 		properties = { "stampede.defaults.ttl=1h", "stampede.defaults.lease-ttl=2s",
 				"stampede.caches.configured-ttl.ttl=1s" })
-class MemcachedAnnotationTests extends AbstractAnnotationTests {
+class MemcachedAnnotationTests extends AbstractSharedBackendAnnotationTests {
 
 	@RegisterExtension
 	static final ServerExtension<MemcachedServer> memcached = ServerExtension.memcached();
@@ -30,15 +28,6 @@ class MemcachedAnnotationTests extends AbstractAnnotationTests {
 	@Test
 	void setServersSelectTheMemcachedBackend() {
 		assertThat(this.stampede.getBackend()).isInstanceOf(MemcachedBackend.class);
-	}
-
-	@Test
-	void aValueThatCannotBeSerializedFailsWithTheMethodAndTheType() {
-		assertThatExceptionOfType(StampedeSerializationException.class)
-			.isThrownBy(() -> this.catalog.unserializable(nextId()))
-			.withMessageContaining("Catalog.unserializable(long)")
-			.withMessageContaining(Catalog.NotSerializable.class.getName())
-			.withMessageContaining("java.io.Serializable");
 	}
 
 }

@@ -5,19 +5,23 @@ import dev.stampede.annotation.StampedeProtected;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.local.LocalBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
+import dev.stampede.backend.redis.RedisBackend;
 import dev.stampede.codec.JdkSerializationCodec;
 import dev.stampede.codec.ValueCodec;
 import dev.stampede.interceptor.StampedeAnnotationBeanPostProcessor;
 import dev.stampede.test.MemcachedServer;
+import dev.stampede.test.RedisServer;
 import dev.stampede.test.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +29,9 @@ class StampedeAutoConfigurationTests {
 
 	@RegisterExtension
 	static final ServerExtension<MemcachedServer> memcached = ServerExtension.memcached();
+
+	@RegisterExtension
+	static final ServerExtension<RedisServer> redis = ServerExtension.redis();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(StampedeAutoConfiguration.class));
@@ -50,6 +57,58 @@ class StampedeAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("stampede.backend=local", "stampede.memcached.servers=" + memcached.server().address())
 			.run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(LocalBackend.class));
+	}
+
+	@Test
+	void aRedisConnectionSelectsTheRedisBackend() {
+		withRedis().run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(RedisBackend.class));
+	}
+
+	@Test
+	void memcachedServersWinOverARedisConnection() {
+		withRedis().withPropertyValues("stampede.memcached.servers=" + memcached.server().address())
+			.run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(MemcachedBackend.class));
+	}
+
+	@Test
+	void redisWithoutSpringDataRedisSaysWhatToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+			.withPropertyValues("stampede.backend=redis")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("spring-boot-starter-data-redis"));
+	}
+
+	@Test
+	void redisWithoutAConnectionSaysWhatToConfigure() {
+		this.runner.withPropertyValues("stampede.backend=redis")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("RedisConnectionFactory")
+				.hasStackTraceContaining("spring.data.redis"));
+	}
+
+	@Test
+	void aRedisThatIsDownAtStartUpDoesNotStopTheApplicationAndCallsGoThrough() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.host=" + RedisServer.HOST, "spring.data.redis.port=1",
+					"spring.data.redis.timeout=200ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Stampede stampede = context.getBean(Stampede.class);
+				assertThat(stampede.getBackend()).isInstanceOf(RedisBackend.class);
+				assertThat(stampede.get("down", "key", () -> "from the method")).isEqualTo("from the method");
+			});
+	}
+
+	@Test
+	void theAutoConfigurationItRunsAfterExists() {
+		assertThat(ClassUtils.isPresent(StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION, null)).isTrue();
+	}
+
+	private ApplicationContextRunner withRedis() {
+		return this.runner
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.host=" + RedisServer.HOST,
+					"spring.data.redis.port=" + redis.server().port());
 	}
 
 	@Test

@@ -20,6 +20,8 @@ import dev.stampede.backend.StampedeBackend;
 import dev.stampede.codec.EnvelopeCodec;
 import dev.stampede.codec.ValueCodec;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.Message;
@@ -52,6 +54,10 @@ public final class RedisBackend implements StampedeBackend {
 	private static final byte VALUE = 'V';
 
 	private static final int VERSION_BYTES = Long.BYTES;
+
+	private static final Duration SUBSCRIBE_RETRY = Duration.ofSeconds(5);
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisBackend.class);
 
 	// Version of bytes another program wrote: they carry none.
 	private static final long FOREIGN = Long.MIN_VALUE;
@@ -97,7 +103,7 @@ public final class RedisBackend implements StampedeBackend {
 
 	private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
 
-	private @Nullable RedisMessageListenerContainer container;
+	private volatile @Nullable RedisMessageListenerContainer container;
 
 	private @Nullable ExecutorService listenerExecutor;
 
@@ -197,16 +203,17 @@ public final class RedisBackend implements StampedeBackend {
 
 	@Override
 	public synchronized void close() {
-		if (this.container != null) {
+		RedisMessageListenerContainer container = this.container;
+		if (container != null) {
+			this.container = null;
 			try {
-				this.container.destroy();
+				container.destroy();
 			}
 			catch (Exception ex) {
 				throw new StampedeBackendException("Could not stop listening to Redis", ex);
 			}
 			finally {
 				this.listenerExecutor.shutdownNow();
-				this.container = null;
 			}
 		}
 	}
@@ -216,8 +223,10 @@ public final class RedisBackend implements StampedeBackend {
 		return "redis " + this.connectionFactory;
 	}
 
+	// Subscribes on a thread of its own and retries, so that a Redis that is down when
+	// the application starts delays wake-ups, never the start-up.
 	private void startListening() {
-		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> {
+		ExecutorService executor = Executors.newFixedThreadPool(2, (task) -> {
 			Thread thread = new Thread(task, "stampede-redis-events");
 			thread.setDaemon(true);
 			return thread;
@@ -225,12 +234,32 @@ public final class RedisBackend implements StampedeBackend {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(this.connectionFactory);
 		container.setTaskExecutor(executor);
+		container.setSubscriptionExecutor(executor);
+		container.setRecoveryInterval(SUBSCRIBE_RETRY.toMillis());
 		container.addMessageListener(this::onMessage, List.of(new PatternTopic(LEASE_ENDED_CHANNEL + "*"),
 				new PatternTopic(EVICTED_CHANNEL + "*")));
 		container.afterPropertiesSet();
-		container.start();
 		this.container = container;
 		this.listenerExecutor = executor;
+		executor.execute(() -> subscribe(container));
+	}
+
+	private void subscribe(RedisMessageListenerContainer container) {
+		while (this.container == container && !container.isRunning()) {
+			try {
+				container.start();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not subscribe to Redis key events ({}); waiters poll until it can, retrying in {} s",
+						ex.getMessage(), SUBSCRIBE_RETRY.toSeconds());
+				try {
+					Thread.sleep(SUBSCRIBE_RETRY.toMillis());
+				}
+				catch (InterruptedException interrupted) {
+					return;
+				}
+			}
+		}
 	}
 
 	private void onMessage(Message message, byte @Nullable [] pattern) {
