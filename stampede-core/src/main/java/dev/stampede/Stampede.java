@@ -230,7 +230,7 @@ public final class Stampede implements AutoCloseable {
 		}
 		try {
 			this.backend.evict(backendKey);
-			publish(KeyEvent.EVICTED, site, keyString, backendKey);
+			publishEviction(site, keyString, backendKey);
 		}
 		catch (StampedeBackendException ex) {
 			if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
@@ -366,9 +366,8 @@ public final class Stampede implements AutoCloseable {
 		}
 		Envelope envelope = new Envelope(value, this.clock.millis() + settings.ttl().toMillis(), loadMillis);
 		try {
-			if (this.backend.fulfilLease(backendKey, token, envelope, settings.ttl())) {
+			if (this.backend.fulfilLease(site.cache(), backendKey, token, envelope, settings.ttl())) {
 				remember(site, backendKey, envelope);
-				publish(KeyEvent.LEASE_ENDED, site, keyString, backendKey);
 			}
 			else {
 				logger.debug("Not storing cache '{}' key '{}': the lease expired or the key was evicted while it "
@@ -388,8 +387,7 @@ public final class Stampede implements AutoCloseable {
 
 	private void abandon(CallSite site, String keyString, String backendKey, String token) {
 		try {
-			this.backend.abandonLease(backendKey, token);
-			publish(KeyEvent.LEASE_ENDED, site, keyString, backendKey);
+			this.backend.abandonLease(site.cache(), backendKey, token);
 		}
 		catch (StampedeBackendException ex) {
 			// The lease then ends by itself after lease-ttl.
@@ -453,13 +451,13 @@ public final class Stampede implements AutoCloseable {
 		}
 	}
 
-	private void publish(KeyEvent event, CallSite site, String keyString, String backendKey) {
+	private void publishEviction(CallSite site, String keyString, String backendKey) {
 		try {
-			this.backend.publish(event, site.cache(), backendKey);
+			this.backend.publishEviction(site.cache(), backendKey);
 		}
 		catch (StampedeBackendException ex) {
-			// Waiters poll and local tiers expire all the same; the event only makes them quicker.
-			logger.debug("Could not publish {} of cache '{}' key '{}': {}", event, site.cache(), keyString,
+			// Other JVMs' local tiers expire all the same; the event only makes them quicker.
+			logger.debug("Could not publish the eviction of cache '{}' key '{}': {}", site.cache(), keyString,
 					ex.getMessage());
 		}
 	}

@@ -161,13 +161,13 @@ public final class WaiterLatency {
 		}
 
 		@Override
-		public boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl) {
-			return this.delegate.fulfilLease(key, token, envelope, ttl);
+		public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
+			return this.delegate.fulfilLease(cache, key, token, envelope, ttl);
 		}
 
 		@Override
-		public void abandonLease(String key, String token) {
-			this.delegate.abandonLease(key, token);
+		public void abandonLease(String cache, String key, String token) {
+			this.delegate.abandonLease(cache, key, token);
 		}
 
 		@Override

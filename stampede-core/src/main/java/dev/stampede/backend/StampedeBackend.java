@@ -31,28 +31,35 @@ public interface StampedeBackend extends AutoCloseable {
 	/**
 	 * Replaces the lease {@code token} holds with a value. Nothing is written when the
 	 * slot no longer holds that lease (it expired, or the key was evicted while the
-	 * value was computed): an eviction is never undone.
+	 * value was computed): an eviction is never undone. Backends that notify tell every
+	 * engine's waiters that the lease ended, with the write where they can.
+	 * @param cache the key's cache, which names the notification
 	 * @return whether the value was written
 	 */
-	boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl);
+	boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl);
 
-	/** Removes the lease {@code token} holds, if the slot still holds it. */
-	void abandonLease(String key, String token);
+	/**
+	 * Removes the lease {@code token} holds, if the slot still holds it. Backends that
+	 * notify tell every engine's waiters that the lease ended.
+	 * @param cache the key's cache, which names the notification
+	 */
+	void abandonLease(String cache, String key, String token);
 
 	/** Removes whatever the slot holds: a value or a lease. */
 	void evict(String key);
 
 	/**
-	 * Tells the engines of every JVM on this backend about a key, so that waiters wake
-	 * at once and local tiers drop evicted values. Delivery is best effort: waiters
-	 * still poll, and local tiers still expire. Backends that cannot notify do nothing.
+	 * Tells the engines of every JVM on this backend that a key was evicted, so that
+	 * their local tiers drop it. Delivery is best effort: local tiers still expire.
+	 * Backends that cannot notify do nothing.
 	 */
-	default void publish(KeyEvent event, String cache, String key) {
+	default void publishEviction(String cache, String key) {
 	}
 
 	/**
-	 * Delivers the events published by every engine to {@code listener} until the
-	 * returned subscription is closed.
+	 * Delivers the key events of every engine on this backend to {@code listener}
+	 * until the returned subscription is closed. Backends that cannot notify deliver
+	 * nothing, and waiters rely on polling alone.
 	 */
 	default AutoCloseable subscribe(KeyEventListener listener) {
 		return () -> {

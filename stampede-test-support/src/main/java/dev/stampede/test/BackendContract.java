@@ -25,6 +25,8 @@ public abstract class BackendContract {
 
 	private static final Duration TTL = Duration.ofMinutes(1);
 
+	private static final String CACHE = "contract";
+
 	private StampedeBackend backend;
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
@@ -68,7 +70,7 @@ public abstract class BackendContract {
 	void theHolderReplacesItsLeaseWithTheValue() {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
-		assertThat(this.backend.fulfilLease(key, "holder", envelope("value"), TTL)).isTrue();
+		assertThat(this.backend.fulfilLease(CACHE, key, "holder", envelope("value"), TTL)).isTrue();
 		assertThat(this.backend.read(key)).isInstanceOfSatisfying(Slot.Present.class,
 				(present) -> assertThat(present.envelope()).isEqualTo(envelope("value")));
 	}
@@ -77,7 +79,7 @@ public abstract class BackendContract {
 	void aCallerWithoutTheLeaseCannotWriteTheValue() {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
-		assertThat(this.backend.fulfilLease(key, "intruder", envelope("wrong"), TTL)).isFalse();
+		assertThat(this.backend.fulfilLease(CACHE, key, "intruder", envelope("wrong"), TTL)).isFalse();
 		assertThat(this.backend.read(key)).isEqualTo(new Slot.Leased("holder"));
 	}
 
@@ -85,9 +87,9 @@ public abstract class BackendContract {
 	void aLeaseIsReleasedOnlyByItsHolder() {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
-		this.backend.abandonLease(key, "intruder");
+		this.backend.abandonLease(CACHE, key, "intruder");
 		assertThat(this.backend.read(key)).isEqualTo(new Slot.Leased("holder"));
-		this.backend.abandonLease(key, "holder");
+		this.backend.abandonLease(CACHE, key, "holder");
 		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
 	}
 
@@ -105,11 +107,11 @@ public abstract class BackendContract {
 	void aStoredValueIsLeasedOnlyAtTheVersionThatWasRead() {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "first", LEASE_TTL);
-		this.backend.fulfilLease(key, "first", envelope("v1"), TTL);
+		this.backend.fulfilLease(CACHE, key, "first", envelope("v1"), TTL);
 		Slot firstRead = this.backend.read(key);
 		this.backend.evict(key);
 		this.backend.tryLease(key, Slot.EMPTY, "second", LEASE_TTL);
-		this.backend.fulfilLease(key, "second", envelope("v2"), TTL);
+		this.backend.fulfilLease(CACHE, key, "second", envelope("v2"), TTL);
 		assertThat(this.backend.tryLease(key, firstRead, "outdated", LEASE_TTL)).isFalse();
 		Slot secondRead = this.backend.read(key);
 		assertThat(this.backend.tryLease(key, secondRead, "current", LEASE_TTL)).isTrue();
@@ -121,7 +123,7 @@ public abstract class BackendContract {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
 		this.backend.evict(key);
-		assertThat(this.backend.fulfilLease(key, "holder", envelope("computed before the eviction"), TTL)).isFalse();
+		assertThat(this.backend.fulfilLease(CACHE, key, "holder", envelope("computed before the eviction"), TTL)).isFalse();
 		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
 	}
 
@@ -129,7 +131,7 @@ public abstract class BackendContract {
 	void aStoredValueEndsAfterItsTtl() {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
-		this.backend.fulfilLease(key, "holder", envelope("short-lived"), Duration.ofSeconds(1));
+		this.backend.fulfilLease(CACHE, key, "holder", envelope("short-lived"), Duration.ofSeconds(1));
 		await().atMost(Duration.ofSeconds(4))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> this.backend.read(key), Slot.EMPTY::equals);
@@ -140,7 +142,7 @@ public abstract class BackendContract {
 		String key = key();
 		Envelope nullValue = new Envelope(null, System.currentTimeMillis() + 60_000, 3);
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
-		this.backend.fulfilLease(key, "holder", nullValue, TTL);
+		this.backend.fulfilLease(CACHE, key, "holder", nullValue, TTL);
 		assertThat(this.backend.read(key)).isInstanceOfSatisfying(Slot.Present.class,
 				(present) -> assertThat(present.envelope()).isEqualTo(nullValue));
 	}
@@ -149,7 +151,7 @@ public abstract class BackendContract {
 	void evictionRemovesAValue() {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
-		this.backend.fulfilLease(key, "holder", envelope("value"), TTL);
+		this.backend.fulfilLease(CACHE, key, "holder", envelope("value"), TTL);
 		this.backend.evict(key);
 		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
 	}

@@ -66,7 +66,7 @@ public final class LocalBackend implements StampedeBackend {
 	}
 
 	@Override
-	public boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl) {
+	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
 		Entry value = new Entry(new Slot.Present(envelope, this.versions.incrementAndGet()), deadline(ttl));
 		Entry[] written = new Entry[1];
 		this.entries.asMap().computeIfPresent(key, (k, current) -> {
@@ -76,12 +76,23 @@ public final class LocalBackend implements StampedeBackend {
 			}
 			return current;
 		});
-		return written[0] != null;
+		if (written[0] == null) {
+			return false;
+		}
+		notify(KeyEvent.LEASE_ENDED, cache, key);
+		return true;
 	}
 
 	@Override
-	public void abandonLease(String key, String token) {
-		this.entries.asMap().computeIfPresent(key, (k, current) -> holds(current, token) ? null : current);
+	public void abandonLease(String cache, String key, String token) {
+		boolean[] removed = new boolean[1];
+		this.entries.asMap().computeIfPresent(key, (k, current) -> {
+			removed[0] = holds(current, token);
+			return removed[0] ? null : current;
+		});
+		if (removed[0]) {
+			notify(KeyEvent.LEASE_ENDED, cache, key);
+		}
 	}
 
 	@Override
@@ -90,14 +101,18 @@ public final class LocalBackend implements StampedeBackend {
 	}
 
 	@Override
-	public void publish(KeyEvent event, String cache, String key) {
-		this.listeners.forEach((listener) -> listener.onKeyEvent(event, cache, key));
+	public void publishEviction(String cache, String key) {
+		notify(KeyEvent.EVICTED, cache, key);
 	}
 
 	@Override
 	public AutoCloseable subscribe(KeyEventListener listener) {
 		this.listeners.add(listener);
 		return () -> this.listeners.remove(listener);
+	}
+
+	private void notify(KeyEvent event, String cache, String key) {
+		this.listeners.forEach((listener) -> listener.onKeyEvent(event, cache, key));
 	}
 
 	private static boolean holds(Entry entry, String token) {

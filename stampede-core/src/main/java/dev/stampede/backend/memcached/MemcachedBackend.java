@@ -160,7 +160,7 @@ public final class MemcachedBackend implements StampedeBackend {
 	}
 
 	@Override
-	public boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl) {
+	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
 		byte[] value = this.codec.encode(envelope);
 		GetsResponse<byte[]> current = gets(key);
 		if (current == null || !Arrays.equals(current.getValue(), lease(token))) {
@@ -170,7 +170,7 @@ public final class MemcachedBackend implements StampedeBackend {
 	}
 
 	@Override
-	public void abandonLease(String key, String token) {
+	public void abandonLease(String cache, String key, String token) {
 		GetsResponse<byte[]> current = gets(key);
 		if (current != null && Arrays.equals(current.getValue(), lease(token))) {
 			call("delete", key, () -> this.client.delete(key, current.getCas(), this.opTimeoutMillis));

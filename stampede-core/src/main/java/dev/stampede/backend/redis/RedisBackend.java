@@ -80,9 +80,11 @@ public final class RedisBackend implements StampedeBackend {
 			return 1
 			""", Long.class);
 
+	// Waiters are told in the same step as the write, before the winner hears back.
 	private static final RedisScript<Long> FULFIL_LEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
 			  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			  redis.call('PUBLISH', ARGV[4], KEYS[1])
 			  return 1
 			end
 			return 0
@@ -90,7 +92,9 @@ public final class RedisBackend implements StampedeBackend {
 
 	private static final RedisScript<Long> ABANDON_LEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
-			  return redis.call('DEL', KEYS[1])
+			  redis.call('DEL', KEYS[1])
+			  redis.call('PUBLISH', ARGV[2], KEYS[1])
+			  return 1
 			end
 			return 0
 			""", Long.class);
@@ -165,19 +169,19 @@ public final class RedisBackend implements StampedeBackend {
 	}
 
 	@Override
-	public boolean fulfilLease(String key, String token, Envelope envelope, Duration ttl) {
+	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
 		byte[] encoded = this.codec.encode(envelope);
 		byte[] value = ByteBuffer.allocate(1 + VERSION_BYTES + encoded.length)
 			.put(VALUE)
 			.putLong(ThreadLocalRandom.current().nextLong())
 			.put(encoded)
 			.array();
-		return script(FULFIL_LEASE, key, lease(token), value, millis(ttl));
+		return script(FULFIL_LEASE, key, lease(token), value, millis(ttl), channel(LEASE_ENDED_CHANNEL, cache));
 	}
 
 	@Override
-	public void abandonLease(String key, String token) {
-		script(ABANDON_LEASE, key, lease(token));
+	public void abandonLease(String cache, String key, String token) {
+		script(ABANDON_LEASE, key, lease(token), channel(LEASE_ENDED_CHANNEL, cache));
 	}
 
 	@Override
@@ -186,10 +190,9 @@ public final class RedisBackend implements StampedeBackend {
 	}
 
 	@Override
-	public void publish(KeyEvent event, String cache, String key) {
-		String channel = ((event == KeyEvent.EVICTED) ? EVICTED_CHANNEL : LEASE_ENDED_CHANNEL) + cache;
-		call("PUBLISH", key,
-				() -> this.redis.convertAndSend(channel, key.getBytes(StandardCharsets.UTF_8)));
+	public void publishEviction(String cache, String key) {
+		call("PUBLISH", key, () -> this.redis.convertAndSend(EVICTED_CHANNEL + cache,
+				key.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	@Override
@@ -223,17 +226,20 @@ public final class RedisBackend implements StampedeBackend {
 		return "redis " + this.connectionFactory;
 	}
 
-	// Subscribes on a thread of its own and retries, so that a Redis that is down when
-	// the application starts delays wake-ups, never the start-up.
+	// Subscribes at once when Redis is up, so that no event published after this returns
+	// is missed; otherwise retries on a thread of its own, so that a Redis that is down
+	// when the application starts delays wake-ups, never the start-up.
 	private void startListening() {
-		ExecutorService executor = Executors.newFixedThreadPool(2, (task) -> {
+		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> {
 			Thread thread = new Thread(task, "stampede-redis-events");
 			thread.setDaemon(true);
 			return thread;
 		});
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(this.connectionFactory);
-		container.setTaskExecutor(executor);
+		// Handling an event is a map look-up and a notify: done on the client's own thread,
+		// it spares a waiter one thread hand-off.
+		container.setTaskExecutor(Runnable::run);
 		container.setSubscriptionExecutor(executor);
 		container.setRecoveryInterval(SUBSCRIBE_RETRY.toMillis());
 		container.addMessageListener(this::onMessage, List.of(new PatternTopic(LEASE_ENDED_CHANNEL + "*"),
@@ -241,25 +247,33 @@ public final class RedisBackend implements StampedeBackend {
 		container.afterPropertiesSet();
 		this.container = container;
 		this.listenerExecutor = executor;
-		executor.execute(() -> subscribe(container));
+		if (!trySubscribe(container)) {
+			executor.execute(() -> retrySubscribe(container));
+		}
 	}
 
-	private void subscribe(RedisMessageListenerContainer container) {
-		while (this.container == container && !container.isRunning()) {
+	private boolean trySubscribe(RedisMessageListenerContainer container) {
+		try {
+			container.start();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not subscribe to Redis key events ({}); waiters poll until it can, retrying every {} s",
+					ex.getMessage(), SUBSCRIBE_RETRY.toSeconds());
+			return false;
+		}
+	}
+
+	private void retrySubscribe(RedisMessageListenerContainer container) {
+		do {
 			try {
-				container.start();
+				Thread.sleep(SUBSCRIBE_RETRY.toMillis());
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not subscribe to Redis key events ({}); waiters poll until it can, retrying in {} s",
-						ex.getMessage(), SUBSCRIBE_RETRY.toSeconds());
-				try {
-					Thread.sleep(SUBSCRIBE_RETRY.toMillis());
-				}
-				catch (InterruptedException interrupted) {
-					return;
-				}
+			catch (InterruptedException ex) {
+				return;
 			}
 		}
+		while (this.container == container && !container.isRunning() && !trySubscribe(container));
 	}
 
 	private void onMessage(Message message, byte @Nullable [] pattern) {
@@ -279,6 +293,10 @@ public final class RedisBackend implements StampedeBackend {
 	private static byte[] lease(String token) {
 		byte[] text = token.getBytes(StandardCharsets.UTF_8);
 		return ByteBuffer.allocate(1 + text.length).put(LEASE).put(text).array();
+	}
+
+	private static byte[] channel(String prefix, String cache) {
+		return (prefix + cache).getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static byte[] versionBytes(long version) {
