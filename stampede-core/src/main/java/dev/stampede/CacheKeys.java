@@ -19,13 +19,17 @@ import org.springframework.util.ObjectUtils;
  * {@code toString()} (arrays: their elements'), which must therefore be stable for
  * the key types you use (records, enums, numbers and strings are).
  * <p>
- * memcached accepts keys of at most 250 bytes of printable ASCII without spaces. A
- * key outside that is replaced by a readable part of it followed by {@code #} and the
- * SHA-256 of the whole key, which is deterministic and collision-free in practice.
+ * A backend key is {@code <prefix><cache>@<generation>:<key>}; evicting all entries of
+ * a cache moves it to a new generation. memcached accepts keys of at most 250 bytes of
+ * printable ASCII without spaces. A key outside that (or over 248, leaving room for a
+ * two-character suffix of companion keys) is replaced by a readable part of it
+ * followed by {@code #} and the SHA-256 of the whole key, which is deterministic and
+ * collision-free in practice.
  */
 public final class CacheKeys {
 
-	static final int MAX_KEY_LENGTH = 250;
+	// memcached's limit is 250; backends may add two characters for a key's companion keys.
+	static final int MAX_KEY_LENGTH = 248;
 
 	private static final int READABLE_PART = 180;
 
@@ -35,10 +39,21 @@ public final class CacheKeys {
 		this.prefix = prefix;
 	}
 
-	/** Backend key of the key whose {@link #stringForm string form} is {@code keyString} in {@code cache}. */
-	public String backendKey(String cache, String keyString) {
-		String full = this.prefix + cache + ':' + keyString;
-		return isSafe(full) ? full : hashed(full);
+	/**
+	 * Backend key of the key whose {@link #stringForm string form} is {@code keyString}
+	 * in generation {@code generation} of {@code cache}.
+	 */
+	public String backendKey(String cache, long generation, String keyString) {
+		return safe(this.prefix + cache + '@' + generation + ':' + keyString);
+	}
+
+	/** Backend key that holds the current generation of {@code cache}. */
+	public String generationKey(String cache) {
+		return safe(this.prefix + cache + "#generation");
+	}
+
+	private static String safe(String key) {
+		return isSafe(key) ? key : hashed(key);
 	}
 
 	/**

@@ -19,11 +19,15 @@ public final class CallSite {
 
 	private final @Nullable Cache<String, Envelope> localTier;
 
-	CallSite(String cache, CacheSettings settings, String origin, @Nullable Cache<String, Envelope> localTier) {
+	private final CacheStats stats;
+
+	CallSite(String cache, CacheSettings settings, String origin, @Nullable Cache<String, Envelope> localTier,
+			CacheStats stats) {
 		this.cache = cache;
 		this.settings = settings;
 		this.origin = origin;
 		this.localTier = localTier;
+		this.stats = stats;
 	}
 
 	/** The cache name. */
@@ -43,6 +47,10 @@ public final class CallSite {
 
 	@Nullable Cache<String, Envelope> localTier() {
 		return this.localTier;
+	}
+
+	CacheStats stats() {
+		return this.stats;
 	}
 
 	@Override

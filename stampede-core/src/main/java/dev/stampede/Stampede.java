@@ -3,7 +3,10 @@ package dev.stampede;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,9 +38,15 @@ import org.springframework.util.backoff.BackOffExecution;
 /**
  * The engine. Reads a key from the backend; on a miss, exactly one caller across all
  * JVMs that share the backend takes the key's lease, calls the loader and stores the
- * value, while every other caller waits for it with jittered exponential backoff.
- * Inside one JVM, concurrent calls for the same key share one resolution, so only one
- * thread per key talks to the backend at a time.
+ * value, while every other caller waits for it with jittered exponential backoff,
+ * woken early where the backend can notify. Inside one JVM, concurrent calls for the
+ * same key share one resolution, so only one thread per key talks to the backend.
+ * <p>
+ * A value past its {@code ttl} but within {@code stale-ttl} is served at once while
+ * the one caller that wins the key's refresh lease refreshes it; with
+ * {@code early-refresh-beta}, fresh values are refreshed shortly before they expire,
+ * with a probability that rises as expiry nears (probabilistic early expiration).
+ * Every write is fenced: a value computed before an eviction is never stored.
  * <p>
  * Loader exceptions are never cached and reach every caller that shared the call
  * unchanged. Backend failures and wait timeouts follow the cache's
@@ -46,6 +57,11 @@ public final class Stampede implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
 
 	private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private static final long GENERATION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	// Key of an eviction event that evicted every entry of a cache.
+	private static final String ALL_KEYS = "*";
 
 	private final StampedeBackend backend;
 
@@ -59,17 +75,23 @@ public final class Stampede implements AutoCloseable {
 
 	private final Map<String, CallSite> programmaticSites = new ConcurrentHashMap<>();
 
+	private final Map<String, Cache<String, Envelope>> localTiers = new ConcurrentHashMap<>();
+
+	private final Map<String, CacheStats> stats = new ConcurrentHashMap<>();
+
+	private final Map<String, Generation> generations = new ConcurrentHashMap<>();
+
+	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+
 	private final String tokenPrefix = UUID.randomUUID() + "/";
 
 	private final AtomicLong tokenCounter = new AtomicLong();
 
 	private final AtomicLong lastBackendWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
 
-	private final ExecutorService asyncExecutor = Executors.newCachedThreadPool(new AsyncThreadFactory());
+	private final ExecutorService asyncExecutor = Executors.newCachedThreadPool(new DaemonThreads("stampede-async-"));
 
-	private final Map<String, Cache<String, Envelope>> localTiers = new ConcurrentHashMap<>();
-
-	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+	private final ExecutorService refreshExecutor;
 
 	private final AutoCloseable subscription;
 
@@ -79,21 +101,36 @@ public final class Stampede implements AutoCloseable {
 	}
 
 	/**
+	 * Creates an engine whose asynchronous refreshes run on 2 threads with room for 256
+	 * queued refreshes.
+	 * @see #Stampede(StampedeBackend, StampedeSettings, String, Clock, int, int)
+	 */
+	public Stampede(StampedeBackend backend, StampedeSettings settings, String keyPrefix, Clock clock) {
+		this(backend, settings, keyPrefix, clock, 2, 256);
+	}
+
+	/**
 	 * Creates an engine.
 	 * @param backend where values and leases live
 	 * @param settings defaults and per-cache settings
 	 * @param keyPrefix prefix of every backend key, to share a backend between applications
 	 * @param clock source of wall-clock time for freshness, shared by every JVM through the stored values
+	 * @param refreshThreads threads that run asynchronous refreshes
+	 * @param refreshQueueCapacity asynchronous refreshes that may wait for a thread; beyond it,
+	 * a refresh is skipped and the stale value served on
 	 * @throws InvalidSettingException if a cache's settings are outside the backend's limits; its
 	 * setting is named under {@code defaults.} or {@code caches.<name>.}
 	 */
-	public Stampede(StampedeBackend backend, StampedeSettings settings, String keyPrefix, Clock clock) {
+	public Stampede(StampedeBackend backend, StampedeSettings settings, String keyPrefix, Clock clock,
+			int refreshThreads, int refreshQueueCapacity) {
 		this.backend = backend;
 		this.settings = settings;
 		this.keys = new CacheKeys(keyPrefix);
 		this.clock = clock;
 		validate("defaults.", null);
 		settings.caches().keySet().forEach((cache) -> validate("caches." + cache + ".", cache));
+		this.refreshExecutor = new ThreadPoolExecutor(refreshThreads, refreshThreads, 60, TimeUnit.SECONDS,
+				new ArrayBlockingQueue<>(refreshQueueCapacity), new DaemonThreads("stampede-refresh-"));
 		this.subscription = backend.subscribe(this::onKeyEvent);
 	}
 
@@ -116,7 +153,8 @@ public final class Stampede implements AutoCloseable {
 	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
 		this.backend.validate(resolved);
-		return new CallSite(cache, resolved, origin, resolved.hasLocalTier() ? localTier(cache, resolved) : null);
+		return new CallSite(cache, resolved, origin, resolved.hasLocalTier() ? localTier(cache, resolved) : null,
+				stats(cache));
 	}
 
 	// Local-tier settings come from configuration only, so every call site of a cache shares one tier.
@@ -149,7 +187,7 @@ public final class Stampede implements AutoCloseable {
 	public <T, E extends Throwable> @Nullable T get(CallSite site, Object key, Loader<T, E> loader,
 			Predicate<? super @Nullable T> storeIf) throws E {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(site.cache(), keyString);
+		String backendKey = backendKey(site.cache(), keyString);
 		Envelope local = localHit(site, backendKey);
 		if (local != null) {
 			return (T) local.value();
@@ -157,6 +195,7 @@ public final class Stampede implements AutoCloseable {
 		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> joined = this.inFlight.putIfAbsent(backendKey, flight);
 		if (joined != null) {
+			site.stats().record(Outcome.JOINED);
 			return (T) awaitFlight(joined, site, keyString);
 		}
 		try {
@@ -187,7 +226,7 @@ public final class Stampede implements AutoCloseable {
 	public <T> CompletableFuture<T> getAsync(CallSite site, Object key,
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(site.cache(), keyString);
+		String backendKey = backendKey(site.cache(), keyString);
 		Envelope local = localHit(site, backendKey);
 		if (local != null) {
 			return CompletableFuture.completedFuture((T) local.value());
@@ -195,6 +234,7 @@ public final class Stampede implements AutoCloseable {
 		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> joined = this.inFlight.putIfAbsent(backendKey, flight);
 		if (joined != null) {
+			site.stats().record(Outcome.JOINED);
 			return (CompletableFuture<T>) joined.copy();
 		}
 		Loader<Object, Throwable> blockingLoader = () -> awaitStage(loader.get(), site);
@@ -218,12 +258,13 @@ public final class Stampede implements AutoCloseable {
 	/**
 	 * Removes {@code key} from {@code cache}, and ends any lease on it so that the next
 	 * reader loads fresh data. A value being computed at this moment is not written
-	 * (fencing), so the eviction is never undone.
+	 * (fencing), so the eviction is never undone. Local tiers forget the key: this
+	 * JVM's at once, other JVMs' as soon as the backend tells them.
 	 */
 	public void evict(String cache, Object key) {
 		CallSite site = programmaticSite(cache);
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(cache, keyString);
+		String backendKey = backendKey(cache, keyString);
 		Cache<String, Envelope> localTier = site.localTier();
 		if (localTier != null) {
 			localTier.invalidate(backendKey);
@@ -233,11 +274,42 @@ public final class Stampede implements AutoCloseable {
 			publishEviction(site, keyString, backendKey);
 		}
 		catch (StampedeBackendException ex) {
-			if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
-				throw new StampedeBackendException(backendFailureMessage(site, keyString, "evict", ex), ex);
-			}
-			warnBackendFailure(site, keyString, "evict", ex);
+			evictionFailed(site, keyString, ex);
 		}
+	}
+
+	/**
+	 * Removes every entry of {@code cache} by moving it to a new generation of keys:
+	 * the old entries become unreachable at once and expire on their own, and values
+	 * being computed for them are never seen. Other JVMs follow within a second, or at
+	 * once where the backend notifies.
+	 */
+	public void evictAll(String cache) {
+		CallSite site = programmaticSite(cache);
+		Cache<String, Envelope> localTier = site.localTier();
+		if (localTier != null) {
+			localTier.invalidateAll();
+		}
+		try {
+			long next = this.backend.nextGeneration(this.keys.generationKey(cache));
+			this.generations.put(cache, new Generation(next, System.nanoTime()));
+			publishEviction(site, ALL_KEYS, ALL_KEYS);
+		}
+		catch (StampedeBackendException ex) {
+			evictionFailed(site, ALL_KEYS, ex);
+		}
+	}
+
+	/** Counters of {@code cache} since this engine started. */
+	public CacheStats stats(String cache) {
+		return this.stats.computeIfAbsent(cache, (name) -> new CacheStats());
+	}
+
+	/** Names of the caches this engine has served or been configured with. */
+	public Set<String> cacheNames() {
+		Set<String> names = new TreeSet<>(this.settings.caches().keySet());
+		names.addAll(this.stats.keySet());
+		return names;
 	}
 
 	/** Number of keys being resolved in this JVM right now. */
@@ -250,7 +322,15 @@ public final class Stampede implements AutoCloseable {
 		return this.backend;
 	}
 
-	/** Stops listening to the backend's events and the threads that wait for asynchronous callers. The backend is not closed. */
+	/** The key under which {@code key} of {@code cache} is stored in the backend now. */
+	public String backendKey(String cache, Object key) {
+		return backendKey(cache, CacheKeys.stringForm(key));
+	}
+
+	/**
+	 * Stops listening to the backend's events and the threads that wait for
+	 * asynchronous callers and run refreshes. The backend is not closed.
+	 */
 	@Override
 	public void close() {
 		try {
@@ -259,15 +339,20 @@ public final class Stampede implements AutoCloseable {
 		catch (Exception ex) {
 			logger.debug("Could not unsubscribe from the {} backend", this.backend.name(), ex);
 		}
-		this.asyncExecutor.shutdown();
+		shutDown(this.asyncExecutor);
+		shutDown(this.refreshExecutor);
+	}
+
+	private static void shutDown(ExecutorService executor) {
+		executor.shutdown();
 		try {
-			if (!this.asyncExecutor.awaitTermination(2, TimeUnit.SECONDS)) {
-				this.asyncExecutor.shutdownNow();
+			if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+				executor.shutdownNow();
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.asyncExecutor.shutdownNow();
+			executor.shutdownNow();
 		}
 	}
 
@@ -276,45 +361,92 @@ public final class Stampede implements AutoCloseable {
 				(name) -> callSite(name, CacheSettings.Overrides.NONE, "cache '" + name + "'"));
 	}
 
+	private String backendKey(String cache, String keyString) {
+		return this.keys.backendKey(cache, generation(cache), keyString);
+	}
+
+	// Read from the backend at most once a second per cache; -1 while the backend cannot say.
+	private long generation(String cache) {
+		Generation known = this.generations.get(cache);
+		long now = System.nanoTime();
+		if (known != null && now - known.checkedAt() < GENERATION_CHECK_NANOS) {
+			return known.value();
+		}
+		try {
+			long value = this.backend.generation(this.keys.generationKey(cache));
+			this.generations.put(cache, new Generation(value, now));
+			return value;
+		}
+		catch (StampedeBackendException ex) {
+			return (known != null) ? known.value() : -1;
+		}
+	}
+
 	private @Nullable Object fly(CompletableFuture<@Nullable Object> flight, CallSite site, String keyString,
 			String backendKey, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) throws Throwable {
 		Object value;
 		try {
-			value = resolve(site, keyString, backendKey, loader, storeIf);
+			value = resolve(flight, site, keyString, backendKey, loader, storeIf);
 		}
 		catch (Throwable ex) {
 			this.inFlight.remove(backendKey, flight);
 			flight.completeExceptionally(ex);
 			throw ex;
 		}
-		this.inFlight.remove(backendKey, flight);
-		flight.complete(value);
+		land(flight, backendKey, value);
 		return value;
 	}
 
-	private @Nullable Object resolve(CallSite site, String keyString, String backendKey, Loader<?, ?> loader,
-			Predicate<@Nullable Object> storeIf) throws Throwable {
+	// Hands the value to every caller that joined the flight; later calls start their own.
+	private void land(CompletableFuture<@Nullable Object> flight, String backendKey, @Nullable Object value) {
+		this.inFlight.remove(backendKey, flight);
+		flight.complete(value);
+	}
+
+	private @Nullable Object resolve(CompletableFuture<@Nullable Object> flight, CallSite site, String keyString,
+			String backendKey, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) throws Throwable {
 		CacheSettings settings = site.settings();
+		CacheStats stats = site.stats();
 		long start = System.nanoTime();
 		long deadline = start + settings.maxWait().toNanos();
 		BackOffExecution pauses = null;
 		Waiter waiter = null;
+		boolean firstRead = true;
 		try {
 			while (true) {
 				Slot slot;
 				try {
 					slot = this.backend.read(backendKey);
-					if (slot instanceof Slot.Present present && present.envelope().isFreshAt(this.clock.millis())) {
-						remember(site, backendKey, present.envelope());
-						return present.envelope().value();
+					if (slot instanceof Slot.Present present) {
+						Envelope envelope = present.envelope();
+						long now = this.clock.millis();
+						if (envelope.isFreshAt(now)) {
+							if (firstRead) {
+								stats.record(Outcome.HIT);
+								if (isDueForEarlyRefresh(settings, envelope, now)) {
+									return refresh(flight, site, keyString, backendKey, present, loader, storeIf);
+								}
+							}
+							remember(site, backendKey, envelope);
+							return envelope.value();
+						}
+						if (envelope.isServableAt(now)) {
+							stats.record(Outcome.STALE);
+							return refresh(flight, site, keyString, backendKey, present, loader, storeIf);
+						}
+					}
+					if (firstRead) {
+						stats.record(Outcome.MISS);
+						firstRead = false;
 					}
 					if (slot instanceof Slot.Unreadable) {
 						logger.warn("Cache '{}' key '{}' holds bytes this engine cannot read; treating it as a miss",
 								site.cache(), keyString);
 					}
 					if (!(slot instanceof Slot.Leased)) {
-						String token = this.tokenPrefix + this.tokenCounter.incrementAndGet();
+						String token = nextToken();
 						if (this.backend.tryLease(backendKey, slot, token, settings.leaseTtl())) {
+							stats.record(Outcome.LEASE_WON);
 							return loadAsWinner(site, keyString, backendKey, token, loader, storeIf);
 						}
 					}
@@ -329,6 +461,7 @@ public final class Stampede implements AutoCloseable {
 				if (waiter == null) {
 					// Read once more right after registering, so that a wake-up published between
 					// the read above and the registration is not missed.
+					stats.record(Outcome.LEASE_LOST);
 					waiter = new Waiter();
 					this.waiters.put(backendKey, waiter);
 					continue;
@@ -347,6 +480,81 @@ public final class Stampede implements AutoCloseable {
 		}
 	}
 
+	// XFetch: refresh when now - delta * beta * ln(random) reaches the expiry, delta being
+	// the last load time; the nearer the expiry and the slower the load, the likelier.
+	private static boolean isDueForEarlyRefresh(CacheSettings settings, Envelope envelope, long now) {
+		double beta = settings.earlyRefreshBeta();
+		if (beta <= 0) {
+			return false;
+		}
+		double random = 1.0 - ThreadLocalRandom.current().nextDouble();
+		return now - envelope.loadMillis() * beta * Math.log(random) >= envelope.freshUntil();
+	}
+
+	private @Nullable Object refresh(CompletableFuture<@Nullable Object> flight, CallSite site, String keyString,
+			String backendKey, Slot.Present present, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) {
+		Envelope current = present.envelope();
+		String token = nextToken();
+		try {
+			if (!this.backend.tryRefreshLease(backendKey, token, site.settings().leaseTtl())) {
+				return current.value();
+			}
+		}
+		catch (StampedeBackendException ex) {
+			warnBackendFailure(site, keyString, "take the refresh lease of", ex);
+			return current.value();
+		}
+		if (site.settings().refresh() == RefreshMode.ASYNC) {
+			try {
+				this.refreshExecutor.execute(
+						() -> refreshAsWinner(site, keyString, backendKey, present, token, loader, storeIf));
+			}
+			catch (RejectedExecutionException ex) {
+				logger.debug("Refresh queue full; serving cache '{}' key '{}' as it is", site.cache(), keyString);
+				releaseRefreshLease(site, keyString, backendKey, token);
+			}
+			return current.value();
+		}
+		// Only this caller pays for an inline refresh: the callers that joined it get the current value now.
+		land(flight, backendKey, current.value());
+		return refreshAsWinner(site, keyString, backendKey, present, token, loader, storeIf);
+	}
+
+	// A failed refresh keeps its lease until lease-ttl, which spaces the next attempt.
+	private @Nullable Object refreshAsWinner(CallSite site, String keyString, String backendKey, Slot.Present present,
+			String token, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) {
+		CacheSettings settings = site.settings();
+		long loadStart = System.nanoTime();
+		Object value;
+		try {
+			value = loader.load();
+		}
+		catch (Throwable ex) {
+			site.stats().record(Outcome.REFRESH_ERROR);
+			logger.warn("Refreshing cache '{}' key '{}' failed; serving the current value until it expires: {}",
+					site.cache(), keyString, ex.toString());
+			return present.envelope().value();
+		}
+		site.stats().record(Outcome.REFRESH);
+		try {
+			if ((value != null || settings.cacheNulls()) && storeIf.test(value)) {
+				Envelope envelope = envelope(value, settings, loadStart);
+				if (this.backend.replace(backendKey, present.version(), envelope, settings.storageTtl())) {
+					remember(site, backendKey, envelope);
+				}
+			}
+		}
+		catch (StampedeSerializationException ex) {
+			logger.warn("Cannot cache the value returned by {} in cache '{}': {}", site.origin(), site.cache(),
+					ex.getMessage());
+		}
+		catch (StampedeBackendException ex) {
+			warnBackendFailure(site, keyString, "store the refreshed value of", ex);
+		}
+		releaseRefreshLease(site, keyString, backendKey, token);
+		return value;
+	}
+
 	private @Nullable Object loadAsWinner(CallSite site, String keyString, String backendKey, String token,
 			Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) throws Throwable {
 		long loadStart = System.nanoTime();
@@ -358,15 +566,14 @@ public final class Stampede implements AutoCloseable {
 			abandon(site, keyString, backendKey, token);
 			throw ex;
 		}
-		long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
 		CacheSettings settings = site.settings();
 		if ((value == null && !settings.cacheNulls()) || !storeIf.test(value)) {
 			abandon(site, keyString, backendKey, token);
 			return value;
 		}
-		Envelope envelope = new Envelope(value, this.clock.millis() + settings.ttl().toMillis(), loadMillis);
+		Envelope envelope = envelope(value, settings, loadStart);
 		try {
-			if (this.backend.fulfilLease(site.cache(), backendKey, token, envelope, settings.ttl())) {
+			if (this.backend.fulfilLease(site.cache(), backendKey, token, envelope, settings.storageTtl())) {
 				remember(site, backendKey, envelope);
 			}
 			else {
@@ -385,6 +592,16 @@ public final class Stampede implements AutoCloseable {
 		return value;
 	}
 
+	private Envelope envelope(@Nullable Object value, CacheSettings settings, long loadStartNanos) {
+		long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStartNanos);
+		long freshUntil = this.clock.millis() + settings.ttl().toMillis();
+		return new Envelope(value, freshUntil, freshUntil + settings.staleTtl().toMillis(), loadMillis);
+	}
+
+	private String nextToken() {
+		return this.tokenPrefix + this.tokenCounter.incrementAndGet();
+	}
+
 	private void abandon(CallSite site, String keyString, String backendKey, String token) {
 		try {
 			this.backend.abandonLease(site.cache(), backendKey, token);
@@ -395,23 +612,44 @@ public final class Stampede implements AutoCloseable {
 		}
 	}
 
+	private void releaseRefreshLease(CallSite site, String keyString, String backendKey, String token) {
+		try {
+			this.backend.releaseRefreshLease(backendKey, token);
+		}
+		catch (StampedeBackendException ex) {
+			warnBackendFailure(site, keyString, "release the refresh lease of", ex);
+		}
+	}
+
 	private @Nullable Object backendFailed(CallSite site, String keyString, Loader<?, ?> loader,
 			StampedeBackendException ex) throws Throwable {
+		site.stats().record(Outcome.BACKEND_ERROR);
 		if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
 			throw new StampedeBackendException(backendFailureMessage(site, keyString, "read", ex), ex);
 		}
 		warnBackendFailure(site, keyString, "read", ex);
+		site.stats().record(Outcome.CALL_THROUGH);
 		return loader.load();
 	}
 
 	private @Nullable Object waitTimedOut(CallSite site, String keyString, Loader<?, ?> loader, Duration waited)
 			throws Throwable {
+		site.stats().record(Outcome.WAIT_TIMEOUT);
 		if (site.settings().onWaitTimeout() == FailurePolicy.FAIL) {
 			throw new StampedeTimeoutException(site.cache(), keyString, waited);
 		}
 		logger.debug("Waited {} ms for cache '{}' key '{}'; calling the loader directly", waited.toMillis(),
 				site.cache(), keyString);
+		site.stats().record(Outcome.CALL_THROUGH);
 		return loader.load();
+	}
+
+	private void evictionFailed(CallSite site, String keyString, StampedeBackendException ex) {
+		site.stats().record(Outcome.BACKEND_ERROR);
+		if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
+			throw new StampedeBackendException(backendFailureMessage(site, keyString, "evict", ex), ex);
+		}
+		warnBackendFailure(site, keyString, "evict", ex);
 	}
 
 	private String backendFailureMessage(CallSite site, String keyString, String operation,
@@ -441,7 +679,11 @@ public final class Stampede implements AutoCloseable {
 			return null;
 		}
 		Envelope envelope = localTier.getIfPresent(backendKey);
-		return (envelope != null && envelope.isFreshAt(this.clock.millis())) ? envelope : null;
+		if (envelope != null && envelope.isFreshAt(this.clock.millis())) {
+			site.stats().record(Outcome.LOCAL_HIT);
+			return envelope;
+		}
+		return null;
 	}
 
 	private static void remember(CallSite site, String backendKey, Envelope envelope) {
@@ -465,6 +707,13 @@ public final class Stampede implements AutoCloseable {
 	private void onKeyEvent(KeyEvent event, String cache, String backendKey) {
 		if (event == KeyEvent.EVICTED) {
 			Cache<String, Envelope> localTier = this.localTiers.get(cache);
+			if (ALL_KEYS.equals(backendKey)) {
+				this.generations.remove(cache);
+				if (localTier != null) {
+					localTier.invalidateAll();
+				}
+				return;
+			}
 			if (localTier != null) {
 				localTier.invalidate(backendKey);
 			}
@@ -508,6 +757,9 @@ public final class Stampede implements AutoCloseable {
 		throw (X) ex;
 	}
 
+	private record Generation(long value, long checkedAt) {
+	}
+
 	/** Where the one thread of this JVM that waits for a key sleeps between reads, until woken or timed out. */
 	private static final class Waiter {
 
@@ -539,13 +791,19 @@ public final class Stampede implements AutoCloseable {
 
 	}
 
-	private static final class AsyncThreadFactory implements ThreadFactory {
+	private static final class DaemonThreads implements ThreadFactory {
+
+		private final String prefix;
 
 		private final AtomicInteger count = new AtomicInteger();
 
+		DaemonThreads(String prefix) {
+			this.prefix = prefix;
+		}
+
 		@Override
 		public Thread newThread(Runnable task) {
-			Thread thread = new Thread(task, "stampede-async-" + this.count.incrementAndGet());
+			Thread thread = new Thread(task, this.prefix + this.count.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		}

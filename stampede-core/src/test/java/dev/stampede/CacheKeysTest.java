@@ -13,25 +13,27 @@ class CacheKeysTest {
 
 	@Test
 	void aKeyMemcachedAcceptsIsUsedAsItIs() {
-		assertThat(this.keys.backendKey("products", "42")).isEqualTo("app:products:42");
+		assertThat(this.keys.backendKey("products", 7, "42")).isEqualTo("app:products@7:42");
+		assertThat(this.keys.generationKey("products")).isEqualTo("app:products#generation");
 	}
 
 	@Test
 	void keysMemcachedRejectsAreHashedIntoAReadableValidKey() {
 		for (String key : List.of("x".repeat(300), "with space", "ключ", "tab\there", "new\nline")) {
-			String backendKey = this.keys.backendKey("products", key);
-			assertThat(backendKey).hasSizeLessThanOrEqualTo(250)
-				.startsWith("app:products:")
+			String backendKey = this.keys.backendKey("products", 7, key);
+			assertThat(backendKey).hasSizeLessThanOrEqualTo(248)
+				.startsWith("app:products@7:")
 				.matches("[\\x21-\\x7e]+")
 				.matches(".*#[0-9a-f]{64}");
-			assertThat(this.keys.backendKey("products", key)).isEqualTo(backendKey);
+			assertThat(this.keys.backendKey("products", 7, key)).isEqualTo(backendKey);
 		}
 	}
 
 	@Test
 	void keysThatDifferOnlyPastTheReadablePartStayDistinct() {
 		String common = "x".repeat(300);
-		assertThat(this.keys.backendKey("c", common + "a")).isNotEqualTo(this.keys.backendKey("c", common + "b"));
+		assertThat(this.keys.backendKey("c", 0, common + "a")).isNotEqualTo(this.keys.backendKey("c", 0, common + "b"));
+		assertThat(this.keys.backendKey("c", 1, common)).isNotEqualTo(this.keys.backendKey("c", 2, common));
 	}
 
 	@Test

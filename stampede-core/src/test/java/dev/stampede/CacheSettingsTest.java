@@ -13,9 +13,9 @@ class CacheSettingsTest {
 	@Test
 	void configurationForACacheWinsOverTheCallSiteWhichWinsOverDefaults() {
 		CacheSettings.Overrides configured = new CacheSettings.Overrides(Duration.ofSeconds(30), null, null, null,
-				null, null, null, null, null, null, null, null);
+				null, null, null, null, null, null, null, null, null, null, null);
 		StampedeSettings settings = new StampedeSettings(CacheSettings.DEFAULTS, Map.of("products", configured));
-		CacheSettings.Overrides annotation = CacheSettings.Overrides.durations(Duration.ofHours(1),
+		CacheSettings.Overrides annotation = CacheSettings.Overrides.durations(Duration.ofHours(1), null,
 				Duration.ofSeconds(3), null);
 		CacheSettings resolved = settings.resolve("products", annotation);
 		assertThat(resolved.ttl()).isEqualTo(Duration.ofSeconds(30));
@@ -28,7 +28,7 @@ class CacheSettingsTest {
 	@Test
 	void aTtlThatIsNotPositiveIsRejectedByName() {
 		assertThatExceptionOfType(InvalidSettingException.class)
-			.isThrownBy(() -> CacheSettings.DEFAULTS.with(CacheSettings.Overrides.durations(Duration.ZERO, null, null)))
+			.isThrownBy(() -> CacheSettings.DEFAULTS.with(CacheSettings.Overrides.durations(Duration.ZERO, null, null, null)))
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("ttl"));
 	}
 

@@ -36,6 +36,12 @@ public @interface StampedeProtected {
 	/** How long a value is fresh. */
 	String ttl() default "";
 
+	/**
+	 * After {@code ttl}, how much longer a stale value may be served while one caller
+	 * refreshes it.
+	 */
+	String staleTtl() default "";
+
 	/** How long a lease lives if its holder dies without releasing it. */
 	String leaseTtl() default "";
 

@@ -82,7 +82,8 @@ public final class StampedeAutoConfiguration {
 	@ConditionalOnMissingBean
 	Stampede stampede(StampedeBackend backend, StampedeProperties properties) {
 		try {
-			return new Stampede(backend, properties.toSettings(), properties.getKeyPrefix(), Clock.systemUTC());
+			return new Stampede(backend, properties.toSettings(), properties.getKeyPrefix(), Clock.systemUTC(),
+					properties.getRefresh().getThreads(), properties.getRefresh().getQueueCapacity());
 		}
 		catch (InvalidSettingException ex) {
 			throw new InvalidConfigurationPropertyValueException("stampede." + ex.getSetting(), null,

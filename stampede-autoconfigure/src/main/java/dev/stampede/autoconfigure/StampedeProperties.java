@@ -8,6 +8,7 @@ import dev.stampede.Backoff;
 import dev.stampede.CacheSettings;
 import dev.stampede.FailurePolicy;
 import dev.stampede.InvalidSettingException;
+import dev.stampede.RefreshMode;
 import dev.stampede.StampedeSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +47,8 @@ public class StampedeProperties implements Validator {
 	private final Local local = new Local();
 
 	private final Defaults defaults = new Defaults();
+
+	private final Refresh refresh = new Refresh();
 
 	/**
 	 * Per-cache settings, by cache name. They win over annotation attributes and
@@ -87,6 +90,10 @@ public class StampedeProperties implements Validator {
 
 	public Defaults getDefaults() {
 		return this.defaults;
+	}
+
+	public Refresh getRefresh() {
+		return this.refresh;
 	}
 
 	public Map<String, CacheOverrides> getCaches() {
@@ -142,11 +149,20 @@ public class StampedeProperties implements Validator {
 
 	@Override
 	public void validate(Object target, Errors errors) {
+		StampedeProperties properties = (StampedeProperties) target;
 		try {
-			((StampedeProperties) target).toSettings();
+			properties.toSettings();
 		}
 		catch (InvalidSettingException ex) {
 			errors.reject("stampede.invalid", "stampede." + ex.getMessage());
+		}
+		if (properties.refresh.threads < 1) {
+			errors.reject("stampede.invalid", "stampede.refresh.threads: must be at least 1, was "
+					+ properties.refresh.threads);
+		}
+		if (properties.refresh.queueCapacity < 1) {
+			errors.reject("stampede.invalid", "stampede.refresh.queue-capacity: must be at least 1, was "
+					+ properties.refresh.queueCapacity);
 		}
 	}
 
@@ -227,6 +243,38 @@ public class StampedeProperties implements Validator {
 
 	}
 
+	/** Threads that refresh stale values in the background, for caches with refresh=async. */
+	public static class Refresh {
+
+		/**
+		 * Threads that run background refreshes.
+		 */
+		private int threads = 2;
+
+		/**
+		 * Refreshes that may wait for a thread; beyond it a refresh is skipped and the
+		 * stale value served on.
+		 */
+		private int queueCapacity = 256;
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
 	/** Settings of every cache that configuration does not override. */
 	public static class Defaults {
 
@@ -261,6 +309,25 @@ public class StampedeProperties implements Validator {
 		 * What a call does when max-wait runs out: call the method directly, or fail.
 		 */
 		private FailurePolicy onWaitTimeout = FailurePolicy.CALL_THROUGH;
+
+		/**
+		 * After ttl, how much longer a stale value may be served while one caller refreshes
+		 * it. 0 turns stale serving off.
+		 */
+		private Duration staleTtl = Duration.ZERO;
+
+		/**
+		 * Who pays for refreshing a stale value: the caller that wins the refresh lease
+		 * (inline), or a background thread while that caller gets the stale value too
+		 * (async).
+		 */
+		private RefreshMode refresh = RefreshMode.INLINE;
+
+		/**
+		 * How eagerly fresh values are refreshed shortly before they expire (probabilistic
+		 * early expiration); 0 turns it off and 1.0 is the usual choice.
+		 */
+		private double earlyRefreshBeta;
 
 		/**
 		 * How long a value stays in this JVM's local tier in front of the backend. 0 turns
@@ -326,6 +393,30 @@ public class StampedeProperties implements Validator {
 			this.onWaitTimeout = onWaitTimeout;
 		}
 
+		public Duration getStaleTtl() {
+			return this.staleTtl;
+		}
+
+		public void setStaleTtl(Duration staleTtl) {
+			this.staleTtl = staleTtl;
+		}
+
+		public RefreshMode getRefresh() {
+			return this.refresh;
+		}
+
+		public void setRefresh(RefreshMode refresh) {
+			this.refresh = refresh;
+		}
+
+		public double getEarlyRefreshBeta() {
+			return this.earlyRefreshBeta;
+		}
+
+		public void setEarlyRefreshBeta(double earlyRefreshBeta) {
+			this.earlyRefreshBeta = earlyRefreshBeta;
+		}
+
 		public Duration getLocalTtl() {
 			return this.localTtl;
 		}
@@ -345,7 +436,8 @@ public class StampedeProperties implements Validator {
 		CacheSettings toCacheSettings() {
 			return new CacheSettings(this.ttl, this.leaseTtl, this.maxWait,
 					new Backoff(this.backoff.initial, this.backoff.max, this.backoff.multiplier, this.backoff.jitter),
-					this.cacheNulls, this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize);
+					this.cacheNulls, this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize,
+					this.staleTtl, this.refresh, this.earlyRefreshBeta);
 		}
 
 	}
@@ -444,6 +536,23 @@ public class StampedeProperties implements Validator {
 		private @Nullable FailurePolicy onWaitTimeout;
 
 		/**
+		 * After ttl, how much longer a stale value of this cache may be served while one
+		 * caller refreshes it.
+		 */
+		private @Nullable Duration staleTtl;
+
+		/**
+		 * Who pays for refreshing a stale value of this cache: inline or async.
+		 */
+		private @Nullable RefreshMode refresh;
+
+		/**
+		 * How eagerly fresh values of this cache are refreshed before they expire; 0 turns
+		 * it off.
+		 */
+		private @Nullable Double earlyRefreshBeta;
+
+		/**
 		 * How long a value of this cache stays in this JVM's local tier; 0 turns it off.
 		 */
 		private @Nullable Duration localTtl;
@@ -505,6 +614,30 @@ public class StampedeProperties implements Validator {
 			this.onWaitTimeout = onWaitTimeout;
 		}
 
+		public @Nullable Duration getStaleTtl() {
+			return this.staleTtl;
+		}
+
+		public void setStaleTtl(@Nullable Duration staleTtl) {
+			this.staleTtl = staleTtl;
+		}
+
+		public @Nullable RefreshMode getRefresh() {
+			return this.refresh;
+		}
+
+		public void setRefresh(@Nullable RefreshMode refresh) {
+			this.refresh = refresh;
+		}
+
+		public @Nullable Double getEarlyRefreshBeta() {
+			return this.earlyRefreshBeta;
+		}
+
+		public void setEarlyRefreshBeta(@Nullable Double earlyRefreshBeta) {
+			this.earlyRefreshBeta = earlyRefreshBeta;
+		}
+
 		public @Nullable Duration getLocalTtl() {
 			return this.localTtl;
 		}
@@ -524,7 +657,8 @@ public class StampedeProperties implements Validator {
 		CacheSettings.Overrides toOverrides() {
 			return new CacheSettings.Overrides(this.ttl, this.leaseTtl, this.maxWait, this.backoff.initial,
 					this.backoff.max, this.backoff.multiplier, this.backoff.jitter, this.cacheNulls,
-					this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize);
+					this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize, this.staleTtl,
+					this.refresh, this.earlyRefreshBeta);
 		}
 
 	}

@@ -22,6 +22,7 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
@@ -80,17 +81,31 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			return protect(protect, invocation, target, targetClass);
 		}
 		if (operation instanceof Evict evict) {
-			Object result = invocation.proceed();
-			EvaluationContext context = evict.needsContext() ? context(evict.method(), invocation, target, targetClass)
-					: null;
-			if (evict.condition() == null
-					|| StampedeExpressionEvaluator.isTrue(evict.condition(), context, "condition", evict.origin())) {
-				this.stampede.obtain().evict(evict.cache(), key(evict.key(), context, invocation.getArguments(),
-						evict.origin()));
+			if (evict.beforeInvocation()) {
+				evict(evict, invocation, target, targetClass);
+				return invocation.proceed();
 			}
+			Object result = invocation.proceed();
+			evict(evict, invocation, target, targetClass);
 			return result;
 		}
 		return invocation.proceed();
+	}
+
+	private void evict(Evict evict, MethodInvocation invocation, @Nullable Object target, Class<?> targetClass) {
+		EvaluationContext context = evict.needsContext() ? context(evict.method(), invocation, target, targetClass)
+				: null;
+		if (evict.condition() != null
+				&& !StampedeExpressionEvaluator.isTrue(evict.condition(), context, "condition", evict.origin())) {
+			return;
+		}
+		if (evict.allEntries()) {
+			this.stampede.obtain().evictAll(evict.cache());
+		}
+		else {
+			this.stampede.obtain().evict(evict.cache(),
+					key(evict.key(), context, invocation.getArguments(), evict.origin()));
+		}
 	}
 
 	/**
@@ -118,9 +133,17 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		return switch (protect.returnKind()) {
 			case FUTURE -> stampede.getAsync(protect.site(), key, () -> proceedAsync(invocation), storeIf);
 			case OPTIONAL -> Optional.ofNullable(stampede.get(protect.site(), key,
-					() -> unwrapOptional(invocation.proceed()), storeIf));
-			case VALUE -> stampede.get(protect.site(), key, invocation::proceed, storeIf);
+					() -> unwrapOptional(proceed(invocation)), storeIf));
+			case VALUE -> stampede.get(protect.site(), key, () -> proceed(invocation), storeIf);
 		};
+	}
+
+	// An asynchronous refresh proceeds after this call returned, on another thread: a
+	// clone of the invocation may be proceeded independently of the original.
+	private static @Nullable Object proceed(MethodInvocation invocation) throws Throwable {
+		MethodInvocation independent = (invocation instanceof ProxyMethodInvocation proxyInvocation)
+				? proxyInvocation.invocableClone() : invocation;
+		return independent.proceed();
 	}
 
 	private static Predicate<@Nullable Object> storeIf(Protect protect, @Nullable EvaluationContext context) {
@@ -160,7 +183,7 @@ public final class StampedeInterceptor implements MethodInterceptor {
 
 	private static CompletionStage<?> proceedAsync(MethodInvocation invocation) {
 		try {
-			return (CompletionStage<?>) invocation.proceed();
+			return (CompletionStage<?>) proceed(invocation);
 		}
 		catch (Throwable ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -196,8 +219,9 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		}
 		if (evict != null) {
 			return new Evict(method, requireCache(evict.cache(), "@StampedeEvict", origin),
-					expression(evict.key(), element, "key", origin),
-					expression(evict.condition(), element, "condition", origin), origin);
+					evict.allEntries() ? null : expression(evict.key(), element, "key", origin),
+					expression(evict.condition(), element, "condition", origin), evict.allEntries(),
+					evict.beforeInvocation(), origin);
 		}
 		return NO_OPERATION;
 	}
@@ -205,8 +229,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	private Protect createProtect(StampedeProtected protect, Method method, AnnotatedElementKey element,
 			String origin) {
 		String cache = requireCache(protect.cache(), "@StampedeProtected", origin);
-		CacheSettings.Overrides overrides = CacheSettings.Overrides.durations(
-				duration(protect.ttl(), "ttl", origin), duration(protect.leaseTtl(), "leaseTtl", origin),
+		CacheSettings.Overrides overrides = CacheSettings.Overrides.durations(duration(protect.ttl(), "ttl", origin),
+				duration(protect.staleTtl(), "staleTtl", origin), duration(protect.leaseTtl(), "leaseTtl", origin),
 				duration(protect.maxWait(), "maxWait", origin));
 		CallSite site;
 		try {
@@ -291,7 +315,7 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	}
 
 	private record Evict(Method method, String cache, @Nullable Expression key, @Nullable Expression condition,
-			String origin) {
+			boolean allEntries, boolean beforeInvocation, String origin) {
 
 		boolean needsContext() {
 			return this.key != null || this.condition != null;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import dev.stampede.CacheKeys;
 import dev.stampede.Stampede;
 import dev.stampede.backend.Slot;
 import dev.stampede.test.Stampedes;
@@ -163,8 +162,42 @@ abstract class AbstractAnnotationTests {
 		assertThat(this.catalog.calls("update")).isPositive();
 	}
 
+	@Test
+	void evictingAllEntriesMakesEveryKeyLoadAgain() throws Exception {
+		long first = nextId();
+		long second = nextId();
+		int before = this.catalog.calls("product");
+		this.catalog.product(first);
+		this.catalog.product(second);
+		this.catalog.clearProducts();
+		this.catalog.product(first);
+		this.catalog.product(second);
+		assertThat(this.catalog.calls("product") - before).isEqualTo(4);
+	}
+
+	@Test
+	void anEvictionBeforeInvocationHappensEvenWhenTheMethodThrows() throws Exception {
+		long id = nextId();
+		int before = this.catalog.calls("product");
+		this.catalog.product(id);
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> this.catalog.failingUpdate(id));
+		this.catalog.product(id);
+		assertThat(this.catalog.calls("product") - before).isEqualTo(2);
+	}
+
+	@Test
+	void aStaleValueIsServedAtOnceAndRefreshedInTheBackground() throws Exception {
+		long id = nextId();
+		String first = this.catalog.staleServed(id);
+		Thread.sleep(400);
+		assertThat(this.catalog.staleServed(id)).isEqualTo(first);
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> !this.catalog.staleServed(id).equals(first));
+	}
+
 	Slot stored(String cache, Object key) {
-		return this.stampede.getBackend().read(new CacheKeys("").backendKey(cache, CacheKeys.stringForm(key)));
+		return this.stampede.getBackend().read(this.stampede.backendKey(cache, key));
 	}
 
 	static synchronized long nextId() {

@@ -39,6 +39,22 @@ public class Catalog {
 		called("update");
 	}
 
+	@StampedeEvict(cache = "products", allEntries = true)
+	public void clearProducts() {
+		called("clearProducts");
+	}
+
+	@StampedeEvict(cache = "products", key = "#id", beforeInvocation = true)
+	public void failingUpdate(long id) {
+		throw new IllegalStateException("update of " + id + " failed after the eviction");
+	}
+
+	@StampedeProtected(cache = "stale", key = "#id", ttl = "300ms", staleTtl = "1m")
+	public String staleServed(long id) {
+		called("staleServed");
+		return "stale-" + id + "-" + calls("staleServed");
+	}
+
 	@StampedeProtected(cache = "by-index", key = "#p0 + ':' + #a1")
 	public String byIndex(String first, String second) {
 		called("byIndex");

@@ -8,7 +8,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = AbstractAnnotationTests.CatalogApplication.class,
-		properties = { "stampede.backend=local", "stampede.defaults.ttl=1h", "stampede.caches.configured-ttl.ttl=1s" })
+		properties = { "stampede.backend=local", "stampede.defaults.ttl=1h", "stampede.caches.configured-ttl.ttl=1s",
+				"stampede.caches.stale.refresh=async" })
 class LocalAnnotationTests extends AbstractAnnotationTests {
 
 	@Test

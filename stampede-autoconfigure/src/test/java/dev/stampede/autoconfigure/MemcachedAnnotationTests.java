@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = AbstractAnnotationTests.CatalogApplication.class,
 		properties = { "stampede.defaults.ttl=1h", "stampede.defaults.lease-ttl=2s",
-				"stampede.caches.configured-ttl.ttl=1s" })
+				"stampede.caches.configured-ttl.ttl=1s", "stampede.caches.stale.refresh=async" })
 class MemcachedAnnotationTests extends AbstractSharedBackendAnnotationTests {
 
 	@RegisterExtension

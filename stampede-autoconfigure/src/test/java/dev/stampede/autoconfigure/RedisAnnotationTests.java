@@ -13,7 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = AbstractAnnotationTests.CatalogApplication.class,
-		properties = { "stampede.defaults.ttl=1h", "stampede.caches.configured-ttl.ttl=1s",
+		properties = { "stampede.defaults.ttl=1h", "stampede.caches.configured-ttl.ttl=1s", "stampede.caches.stale.refresh=async",
 				"spring.data.redis.timeout=500ms" })
 class RedisAnnotationTests extends AbstractSharedBackendAnnotationTests {
 

@@ -187,6 +187,18 @@ class StampedeAutoConfigurationTests {
 	}
 
 	@Test
+	void noRefreshThreadsNamesTheProperty() {
+		this.runner.withPropertyValues("stampede.refresh.threads=0")
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("stampede.refresh.threads"));
+	}
+
+	@Test
+	void anUnknownRefreshModeNamesTheProperty() {
+		this.runner.withPropertyValues("stampede.defaults.refresh=sometimes")
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("stampede.defaults.refresh"));
+	}
+
+	@Test
 	void aNegativeTtlNamesTheProperty() {
 		this.runner.withPropertyValues("stampede.caches.products.ttl=-1s")
 			.run((context) -> assertThat(context).getFailure()

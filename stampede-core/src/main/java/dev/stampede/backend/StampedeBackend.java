@@ -45,8 +45,42 @@ public interface StampedeBackend extends AutoCloseable {
 	 */
 	void abandonLease(String cache, String key, String token);
 
-	/** Removes whatever the slot holds: a value or a lease. */
+	/**
+	 * Takes the refresh lease of a key whose value is stale or due for early refresh.
+	 * It lives beside the slot, so the stored value stays readable while one caller
+	 * refreshes it.
+	 * @return whether this caller now holds the refresh lease
+	 */
+	boolean tryRefreshLease(String key, String token, Duration leaseTtl);
+
+	/**
+	 * Replaces a stored value with a new one if the slot still holds the version that
+	 * was read. Nothing is written when the key was evicted or changed meanwhile: an
+	 * eviction is never undone.
+	 * @return whether the value was written
+	 */
+	boolean replace(String key, long version, Envelope envelope, Duration ttl);
+
+	/** Ends the refresh lease {@code token} holds, if it still holds it. */
+	void releaseRefreshLease(String key, String token);
+
+	/** Removes whatever the slot holds, a value or a lease, and ends the key's refresh lease. */
 	void evict(String key);
+
+	/**
+	 * Returns the generation of a namespace (one cache's keys), creating it if there is
+	 * none. A generation that the backend lost is created anew, larger than any before,
+	 * so losing it empties the namespace rather than bringing old values back.
+	 * @param key the backend key that holds the namespace's generation
+	 */
+	long generation(String key);
+
+	/**
+	 * Moves a namespace to a new generation: every key of the old one becomes
+	 * unreachable at once, and expires on its own.
+	 * @return the new generation
+	 */
+	long nextGeneration(String key);
 
 	/**
 	 * Tells the engines of every JVM on this backend that a key was evicted, so that

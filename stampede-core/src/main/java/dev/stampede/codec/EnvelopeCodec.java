@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Binary form of an {@link Envelope}: a magic byte and a format version, so that
- * foreign or older bytes are recognised as such, then flags, fresh-until, load time
- * and the value's bytes.
+ * foreign or older bytes are recognised as such, then flags, fresh-until,
+ * stale-until, load time and the value's bytes.
  */
 public final class EnvelopeCodec {
 
@@ -20,7 +20,7 @@ public final class EnvelopeCodec {
 
 	private static final byte NULL_VALUE = 1;
 
-	private static final int HEADER = 1 + 1 + 1 + Long.BYTES + Long.BYTES;
+	private static final int HEADER = 1 + 1 + 1 + Long.BYTES + Long.BYTES + Long.BYTES;
 
 	private final ValueCodec valueCodec;
 
@@ -40,6 +40,7 @@ public final class EnvelopeCodec {
 			.put(FORMAT)
 			.put((value != null) ? 0 : NULL_VALUE)
 			.putLong(envelope.freshUntil())
+			.putLong(envelope.staleUntil())
 			.putLong(envelope.loadMillis())
 			.put(payload)
 			.array();
@@ -57,14 +58,15 @@ public final class EnvelopeCodec {
 		buffer.position(2);
 		boolean isNull = buffer.get() == NULL_VALUE;
 		long freshUntil = buffer.getLong();
+		long staleUntil = buffer.getLong();
 		long loadMillis = buffer.getLong();
 		if (isNull) {
-			return new Envelope(null, freshUntil, loadMillis);
+			return new Envelope(null, freshUntil, staleUntil, loadMillis);
 		}
 		byte[] payload = new byte[buffer.remaining()];
 		buffer.get(payload);
 		try {
-			return new Envelope(this.valueCodec.decode(payload), freshUntil, loadMillis);
+			return new Envelope(this.valueCodec.decode(payload), freshUntil, staleUntil, loadMillis);
 		}
 		catch (StampedeSerializationException ex) {
 			return null;

@@ -15,13 +15,13 @@ class EnvelopeCodecTest {
 
 	@Test
 	void valuesAndTheirMetadataRoundTrip() {
-		Envelope envelope = new Envelope(List.of("a", "b"), 1_700_000_000_000L, 250);
+		Envelope envelope = new Envelope(List.of("a", "b"), 1_700_000_000_000L, 1_700_000_060_000L, 250);
 		assertThat(this.codec.decode(this.codec.encode(envelope))).isEqualTo(envelope);
 	}
 
 	@Test
 	void nullRoundTrips() {
-		Envelope envelope = new Envelope(null, 5, 1);
+		Envelope envelope = new Envelope(null, 5, 5, 1);
 		assertThat(this.codec.decode(this.codec.encode(envelope))).isEqualTo(envelope);
 	}
 
@@ -29,16 +29,17 @@ class EnvelopeCodecTest {
 	void foreignOrCorruptBytesAreNotAnEnvelope() {
 		assertThat(this.codec.decode("written by someone else".getBytes())).isNull();
 		assertThat(this.codec.decode(new byte[0])).isNull();
-		byte[] corrupt = this.codec.encode(new Envelope("value", 5, 1));
-		corrupt[corrupt.length - 3] ^= 0x5a;
-		corrupt[20] ^= 0x5a;
+		byte[] corrupt = this.codec.encode(new Envelope("value", 5, 5, 1));
+		int javaStreamMagic = 1 + 1 + 1 + 3 * Long.BYTES;
+		assertThat(corrupt[javaStreamMagic]).isEqualTo((byte) 0xAC);
+		corrupt[javaStreamMagic] ^= 0x5a;
 		assertThat(this.codec.decode(corrupt)).isNull();
 	}
 
 	@Test
 	void aValueThatIsNotSerializableIsReportedWithItsType() {
 		assertThatExceptionOfType(StampedeSerializationException.class)
-			.isThrownBy(() -> this.codec.encode(new Envelope(new Object(), 5, 1)))
+			.isThrownBy(() -> this.codec.encode(new Envelope(new Object(), 5, 5, 1)))
 			.withMessageContaining("java.lang.Object")
 			.withMessageContaining("java.io.Serializable");
 	}
@@ -46,7 +47,7 @@ class EnvelopeCodecTest {
 	@Test
 	void aSerializableValueWithAFieldThatIsNotIsReportedWithTheFieldsType() {
 		assertThatExceptionOfType(StampedeSerializationException.class)
-			.isThrownBy(() -> this.codec.encode(new Envelope(new Holder(new Thread()), 5, 1)))
+			.isThrownBy(() -> this.codec.encode(new Envelope(new Holder(new Thread()), 5, 5, 1)))
 			.withMessageContaining("java.lang.Thread");
 	}
 

@@ -132,7 +132,7 @@ public abstract class BackendContract {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
 		this.backend.fulfilLease(CACHE, key, "holder", envelope("short-lived"), Duration.ofSeconds(1));
-		await().atMost(Duration.ofSeconds(4))
+		await().atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> this.backend.read(key), Slot.EMPTY::equals);
 	}
@@ -140,7 +140,7 @@ public abstract class BackendContract {
 	@Test
 	void nullValuesRoundTrip() {
 		String key = key();
-		Envelope nullValue = new Envelope(null, System.currentTimeMillis() + 60_000, 3);
+		Envelope nullValue = new Envelope(null, System.currentTimeMillis() + 60_000, System.currentTimeMillis() + 60_000, 3);
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
 		this.backend.fulfilLease(CACHE, key, "holder", nullValue, TTL);
 		assertThat(this.backend.read(key)).isInstanceOfSatisfying(Slot.Present.class,
@@ -156,13 +156,68 @@ public abstract class BackendContract {
 		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
 	}
 
+	@Test
+	void onlyOneCallerTakesTheRefreshLeaseAndOnlyItsHolderReleasesIt() {
+		String key = key();
+		assertThat(this.backend.tryRefreshLease(key, "refresher", LEASE_TTL)).isTrue();
+		assertThat(this.backend.tryRefreshLease(key, "second", LEASE_TTL)).isFalse();
+		this.backend.releaseRefreshLease(key, "second");
+		assertThat(this.backend.tryRefreshLease(key, "third", LEASE_TTL)).isFalse();
+		this.backend.releaseRefreshLease(key, "refresher");
+		assertThat(this.backend.tryRefreshLease(key, "next", LEASE_TTL)).isTrue();
+	}
+
+	@Test
+	void anUnreleasedRefreshLeaseEndsAfterLeaseTtl() {
+		String key = key();
+		this.backend.tryRefreshLease(key, "dead-refresher", LEASE_TTL);
+		await().atMost(LEASE_TTL.plusSeconds(3))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.backend.tryRefreshLease(key, "next", LEASE_TTL));
+	}
+
+	@Test
+	void aValueIsReplacedOnlyAtTheVersionThatWasRead() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		this.backend.fulfilLease(CACHE, key, "holder", envelope("v1"), TTL);
+		long v1 = ((Slot.Present) this.backend.read(key)).version();
+		assertThat(this.backend.replace(key, v1, envelope("v2"), TTL)).isTrue();
+		assertThat(this.backend.replace(key, v1, envelope("from an outdated read"), TTL)).isFalse();
+		assertThat(this.backend.read(key)).isInstanceOfSatisfying(Slot.Present.class,
+				(present) -> assertThat(present.envelope().value()).isEqualTo("v2"));
+	}
+
+	@Test
+	void aRefreshedValueIsNotWrittenOverAnEviction() {
+		String key = key();
+		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
+		this.backend.fulfilLease(CACHE, key, "holder", envelope("stale"), TTL);
+		long version = ((Slot.Present) this.backend.read(key)).version();
+		this.backend.tryRefreshLease(key, "refresher", LEASE_TTL);
+		this.backend.evict(key);
+		assertThat(this.backend.replace(key, version, envelope("computed before the eviction"), TTL)).isFalse();
+		assertThat(this.backend.read(key)).isEqualTo(Slot.EMPTY);
+		assertThat(this.backend.tryRefreshLease(key, "after the eviction", LEASE_TTL)).isTrue();
+	}
+
+	@Test
+	void generationsOnlyMoveForward() {
+		String key = key();
+		long first = this.backend.generation(key);
+		assertThat(this.backend.generation(key)).isEqualTo(first);
+		long next = this.backend.nextGeneration(key);
+		assertThat(next).isGreaterThan(first);
+		assertThat(this.backend.generation(key)).isEqualTo(next);
+	}
+
 	/** The backend under test. */
 	protected StampedeBackend backend() {
 		return this.backend;
 	}
 
 	private static Envelope envelope(String value) {
-		return new Envelope(value, 4_102_444_800_000L, 42);
+		return new Envelope(value, 4_102_444_800_000L, 4_102_444_800_000L, 42);
 	}
 
 	private static String key() {

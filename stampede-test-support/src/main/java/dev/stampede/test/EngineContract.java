@@ -17,13 +17,15 @@ import java.util.stream.Collectors;
 
 import dev.stampede.Backoff;
 import dev.stampede.CacheSettings;
+import dev.stampede.CacheStats;
 import dev.stampede.FailurePolicy;
+import dev.stampede.Loader;
+import dev.stampede.RefreshMode;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
 import dev.stampede.StampedeTimeoutException;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
-import dev.stampede.CacheKeys;
 import dev.stampede.test.Stampedes.Outcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -47,7 +49,7 @@ public abstract class EngineContract {
 	/** Settings of most tests: long values, 2 s leases, 10 s waits, quick polling. */
 	protected static final CacheSettings SETTINGS = new CacheSettings(Duration.ofMinutes(1), Duration.ofSeconds(2),
 			Duration.ofSeconds(10), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2.0, 0.5), true,
-			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000);
+			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -111,7 +113,7 @@ public abstract class EngineContract {
 		Stampede engine = engine(SETTINGS);
 		String key = uniqueKey();
 		StampedeBackend backend = engine.getBackend();
-		assertThat(backend.tryLease(backendKey(key), Slot.EMPTY, "holder-that-died", SETTINGS.leaseTtl())).isTrue();
+		assertThat(backend.tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "holder-that-died", SETTINGS.leaseTtl())).isTrue();
 		AtomicInteger loads = new AtomicInteger();
 		long start = System.nanoTime();
 		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> "value-" + loads.incrementAndGet()));
@@ -134,7 +136,7 @@ public abstract class EngineContract {
 		assertThat(outcomes).extracting(Outcome::failure)
 			.allSatisfy((failure) -> assertThat(failure).isInstanceOf(IOException.class)
 				.hasMessage("database down #1"));
-		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 		assertThat(engine.inFlightCount()).isZero();
 		assertThat(engine.get(CACHE, key, () -> "recovered")).isEqualTo("recovered");
 	}
@@ -144,7 +146,7 @@ public abstract class EngineContract {
 		CacheSettings settings = withWait(Duration.ofMillis(300), FailurePolicy.FAIL);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
-		engine.getBackend().tryLease(backendKey(key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
+		engine.getBackend().tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
 		AtomicInteger loads = new AtomicInteger();
 		assertThatExceptionOfType(StampedeTimeoutException.class)
 			.isThrownBy(() -> engine.get(CACHE, key, loads::incrementAndGet))
@@ -158,9 +160,9 @@ public abstract class EngineContract {
 		CacheSettings settings = withWait(Duration.ofMillis(300), FailurePolicy.CALL_THROUGH);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
-		engine.getBackend().tryLease(backendKey(key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
+		engine.getBackend().tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
 		assertThat(engine.get(CACHE, key, () -> "direct")).isEqualTo("direct");
-		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(new Slot.Leased("slow-holder"));
+		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(new Slot.Leased("slow-holder"));
 	}
 
 	@Test
@@ -197,7 +199,7 @@ public abstract class EngineContract {
 	@Test
 	void nullIsNotCachedWhenCacheNullsIsOff() {
 		CacheSettings settings = new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), false, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000);
+				SETTINGS.backoff(), false, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
@@ -208,13 +210,13 @@ public abstract class EngineContract {
 			});
 		}
 		assertThat(loads).hasValue(3);
-		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 	}
 
 	@Test
 	void aValueIsLoadedAgainOnceItsTtlHasPassed() {
 		CacheSettings settings = new CacheSettings(Duration.ofMillis(500), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000);
+				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
@@ -253,7 +255,7 @@ public abstract class EngineContract {
 		evicted.countDown();
 		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS))
 			.isEqualTo("computed from data the eviction replaced");
-		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 		assertThat(engine.get(CACHE, key, () -> "fresh")).isEqualTo("fresh");
 	}
 
@@ -263,7 +265,7 @@ public abstract class EngineContract {
 		String key = uniqueKey();
 		var site = engine.callSite(CACHE, CacheSettings.Overrides.NONE, "test");
 		assertThat(engine.get(site, key, () -> "not for caching", (value) -> false)).isEqualTo("not for caching");
-		assertThat(engine.getBackend().read(backendKey(key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 	}
 
 	@RepeatedTest(5)
@@ -320,7 +322,7 @@ public abstract class EngineContract {
 	protected void assertWaitersAreWokenByTheWinner() throws Exception {
 		Backoff slowPolling = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(5), 1.0, 0);
 		CacheSettings settings = new CacheSettings(SETTINGS.ttl(), Duration.ofSeconds(10), Duration.ofSeconds(20),
-				slowPolling, true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000);
+				slowPolling, true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 		Stampede winnerEngine = engine(settings);
 		Stampede waiterEngine = engine(settings);
 		String key = uniqueKey();
@@ -338,10 +340,211 @@ public abstract class EngineContract {
 		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("won");
 	}
 
+	@Test
+	void aStaleValueIsServedToEveryoneButTheOneCallerThatRefreshesIt() throws Exception {
+		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.INLINE, 0));
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		engine.get(CACHE, key, () -> "v" + loads.incrementAndGet());
+		Thread.sleep(400);
+		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> {
+			Thread.sleep(200);
+			return "v" + loads.incrementAndGet();
+		}));
+		assertThat(loads).hasValue(2);
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1", "v2").containsOnlyOnce("v2");
+		assertThat(engine.get(CACHE, key, () -> "not loaded")).isEqualTo("v2");
+		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.STALE)).isPositive();
+	}
+
+	@Test
+	void engineInstancesRefreshAStaleValueOnceBetweenThem() throws Exception {
+		CacheSettings settings = stale(Duration.ofMillis(300), RefreshMode.INLINE, 0);
+		List<Stampede> engines = List.of(engine(settings), engine(settings), engine(settings), engine(settings));
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		engines.get(0).get(CACHE, key, () -> "v" + loads.incrementAndGet());
+		Thread.sleep(400);
+		AtomicInteger thread = new AtomicInteger();
+		List<Outcome> outcomes = Stampedes.run(32, () -> engines.get(thread.getAndIncrement() % 4).get(CACHE, key, () -> {
+			Thread.sleep(200);
+			return "v" + loads.incrementAndGet();
+		}));
+		assertThat(loads).hasValue(2);
+		assertThat(outcomes).extracting(Outcome::value).containsOnlyOnce("v2");
+	}
+
+	@Test
+	void withAsynchronousRefreshEveryCallerGetsTheStaleValueAndTheRefreshLandsLater() throws Exception {
+		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.ASYNC, 0));
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		engine.get(CACHE, key, () -> "v" + loads.incrementAndGet());
+		Thread.sleep(400);
+		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> {
+			Thread.sleep(200);
+			return "v" + loads.incrementAndGet();
+		}));
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1");
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> engine.get(CACHE, key, () -> "not loaded"), "v2"::equals);
+		assertThat(loads).hasValue(2);
+	}
+
+	@Test
+	void aFailedRefreshKeepsServingTheStaleValueAndIsNotRetriedAtOnce() throws Exception {
+		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.INLINE, 0));
+		String key = uniqueKey();
+		AtomicInteger attempts = new AtomicInteger();
+		engine.get(CACHE, key, () -> "v1");
+		Thread.sleep(400);
+		for (int i = 0; i < 20; i++) {
+			Object served = engine.<String, RuntimeException>get(CACHE, key, () -> {
+				attempts.incrementAndGet();
+				throw new IllegalStateException("database down");
+			});
+			assertThat(served).isEqualTo("v1");
+		}
+		assertThat(attempts).hasValue(1);
+		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.REFRESH_ERROR)).isEqualTo(1);
+	}
+
+	@Test
+	void aValuePastItsStaleTtlIsLoadedLikeAMiss() throws Exception {
+		CacheSettings settings = new CacheSettings(Duration.ofMillis(200), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
+				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO,
+				10_000, Duration.ofMillis(300), RefreshMode.INLINE, 0);
+		Stampede engine = engine(settings);
+		String key = uniqueKey();
+		engine.get(CACHE, key, () -> "old");
+		Thread.sleep(700);
+		assertThat(engine.get(CACHE, key, () -> "new")).isEqualTo("new");
+	}
+
+	@Test
+	void aRefreshComputedBeforeAnEvictionIsNotWritten() throws Exception {
+		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.INLINE, 0));
+		String key = uniqueKey();
+		engine.get(CACHE, key, () -> "stale");
+		Thread.sleep(400);
+		CountDownLatch refreshing = new CountDownLatch(1);
+		CountDownLatch evicted = new CountDownLatch(1);
+		FutureTask<Object> refresher = new FutureTask<>(() -> engine.get(CACHE, key, () -> {
+			refreshing.countDown();
+			evicted.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+			return "refreshed from data the eviction replaced";
+		}));
+		new Thread(refresher, "refresher").start();
+		assertThat(refreshing.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		engine.evict(CACHE, key);
+		evicted.countDown();
+		refresher.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
+	}
+
+	@Test
+	void earlyRefreshKeepsAHotKeyFromEverBeingMissedOrStale() throws Exception {
+		CacheSettings settings = new CacheSettings(Duration.ofMillis(500), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
+				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO,
+				10_000, Duration.ZERO, RefreshMode.INLINE, 5.0);
+		Stampede engine = engine(settings);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		engine.get(CACHE, key, () -> {
+			Thread.sleep(50);
+			return "v" + loads.incrementAndGet();
+		});
+		CacheStats stats = engine.stats(CACHE);
+		long missesBefore = stats.count(dev.stampede.Outcome.MISS);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		while (System.nanoTime() < deadline) {
+			engine.get(CACHE, key, () -> {
+				Thread.sleep(50);
+				return "v" + loads.incrementAndGet();
+			});
+			Thread.sleep(2);
+		}
+		assertThat(stats.count(dev.stampede.Outcome.MISS) - missesBefore).isZero();
+		assertThat(stats.count(dev.stampede.Outcome.REFRESH)).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void evictingAllEntriesMakesEveryKeyLoadAgainInEveryEngine() throws Exception {
+		Stampede evicting = engine(SETTINGS);
+		Stampede other = engine(SETTINGS);
+		String first = uniqueKey();
+		String second = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		evicting.get(CACHE, first, () -> "a" + loads.incrementAndGet());
+		evicting.get(CACHE, second, () -> "b" + loads.incrementAndGet());
+		assertThat(other.get(CACHE, first, () -> "not loaded")).isEqualTo("a1");
+		evicting.evictAll(CACHE);
+		assertThat(evicting.get(CACHE, first, () -> "a-new")).isEqualTo("a-new");
+		assertThat(evicting.get(CACHE, second, () -> "b-new")).isEqualTo("b-new");
+		await().atMost(Duration.ofSeconds(3))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> other.get(CACHE, first, () -> "loaded by other"), "a-new"::equals);
+	}
+
+	@Test
+	void aHotKeyUnderLoadWithStaleServingNeverMakesACallerWait() throws Exception {
+		CacheSettings settings = stale(Duration.ofSeconds(1), RefreshMode.ASYNC, 0);
+		List<Stampede> engines = List.of(engine(settings), engine(settings), engine(settings), engine(settings));
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		Loader<String, InterruptedException> slowLoader = () -> {
+			Thread.sleep(200);
+			return "v" + loads.incrementAndGet();
+		};
+		for (Stampede engine : engines) {
+			engine.get(CACHE, key, slowLoader);
+		}
+		Map<Stampede, CacheStats> stats = new java.util.IdentityHashMap<>();
+		Map<Stampede, Long> waitsBefore = new java.util.IdentityHashMap<>();
+		for (Stampede engine : engines) {
+			stats.put(engine, engine.stats(CACHE));
+			waitsBefore.put(engine, waits(engine.stats(CACHE)));
+		}
+		int loadsBefore = loads.get();
+		long seconds = 5;
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+		AtomicInteger thread = new AtomicInteger();
+		List<Outcome> outcomes = Stampedes.run(32, () -> {
+			Stampede engine = engines.get(thread.getAndIncrement() % engines.size());
+			int calls = 0;
+			while (System.nanoTime() < deadline) {
+				engine.get(CACHE, key, slowLoader);
+				calls++;
+				Thread.sleep(1);
+			}
+			return calls;
+		});
+		assertThat(outcomes).extracting(Outcome::failure).containsOnlyNulls();
+		for (Stampede engine : engines) {
+			assertThat(waits(stats.get(engine)) - waitsBefore.get(engine)).as("callers that waited for a load")
+				.isZero();
+		}
+		// a refresh starts once a value is a second old and takes 200 ms
+		assertThat(loads.get() - loadsBefore).isBetween(2, (int) seconds + 1);
+	}
+
+	private static long waits(CacheStats stats) {
+		return stats.count(dev.stampede.Outcome.MISS) + stats.count(dev.stampede.Outcome.LEASE_LOST)
+				+ stats.count(dev.stampede.Outcome.LEASE_WON);
+	}
+
+	/** Settings of most tests, with values fresh for {@code ttl} and then served stale for a minute. */
+	protected static CacheSettings stale(Duration ttl, RefreshMode refresh, double earlyRefreshBeta) {
+		return new CacheSettings(ttl, SETTINGS.leaseTtl(), SETTINGS.maxWait(), SETTINGS.backoff(), true,
+				SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ofMinutes(1),
+				refresh, earlyRefreshBeta);
+	}
+
 	/** Settings of most tests, with a local tier that keeps values for {@code localTtl}. */
 	protected static CacheSettings withLocalTier(Duration localTtl) {
 		return new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), SETTINGS.maxWait(), SETTINGS.backoff(), true,
-				SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), localTtl, 10_000);
+				SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), localTtl, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 	}
 
 	/** Creates an engine on a new backend instance, closed after the test. */
@@ -353,11 +556,6 @@ public abstract class EngineContract {
 		return engine;
 	}
 
-	/** Backend key of {@code key} in the contract's cache. */
-	protected static String backendKey(String key) {
-		return new CacheKeys(PREFIX).backendKey(CACHE, CacheKeys.stringForm(key));
-	}
-
 	/** A key no other test uses. */
 	protected static String uniqueKey() {
 		return "key-" + UUID.randomUUID();
@@ -365,7 +563,7 @@ public abstract class EngineContract {
 
 	private static CacheSettings withWait(Duration maxWait, FailurePolicy onWaitTimeout) {
 		return new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), maxWait, SETTINGS.backoff(), true,
-				SETTINGS.onBackendFailure(), onWaitTimeout, Duration.ZERO, 10_000);
+				SETTINGS.onBackendFailure(), onWaitTimeout, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.stampede.Backoff;
 import dev.stampede.CacheSettings;
 import dev.stampede.FailurePolicy;
+import dev.stampede.RefreshMode;
 import dev.stampede.InvalidSettingException;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
@@ -29,7 +30,7 @@ class MemcachedBackendTest extends BackendContract {
 	void subSecondLeasesAreRejectedBecauseMemcachedCountsWholeSeconds() {
 		CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
 				Duration.ofSeconds(1), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2, 0.5), true,
-				FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000);
+				FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> backend().validate(settings))
 			.withMessageContaining("lease-ttl")
 			.withMessageContaining("whole seconds");

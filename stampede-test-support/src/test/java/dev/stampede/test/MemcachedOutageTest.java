@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.stampede.CacheSettings;
 import dev.stampede.FailurePolicy;
+import dev.stampede.RefreshMode;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeSettings;
@@ -81,7 +82,7 @@ class MemcachedOutageTest {
 	private Stampede engine(FailurePolicy onBackendFailure) {
 		CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), Duration.ofSeconds(2),
 				Duration.ofSeconds(5), EngineContract.SETTINGS.backoff(), true, onBackendFailure,
-				FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000);
+				FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
 		this.backend = MemcachedBackendTest.connect(this.memcached.server().address());
 		this.engine = new Stampede(this.backend, new StampedeSettings(settings, Map.of()), "", Clock.systemUTC());
 		return this.engine;

@@ -2,6 +2,8 @@ package dev.stampede.backend.local;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,12 +32,20 @@ public final class LocalBackend implements StampedeBackend {
 
 	private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
 
+	private final Cache<String, RefreshLease> refreshLeases;
+
+	private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates a backend that holds at most {@code maximumSize} keys, evicting the least
 	 * valuable first when it is full.
 	 */
 	public LocalBackend(long maximumSize) {
-		this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new EntryExpiry()).build();
+		this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfter(new DeadlineExpiry<Entry>()).build();
+		this.refreshLeases = Caffeine.newBuilder()
+			.maximumSize(maximumSize)
+			.expireAfter(new DeadlineExpiry<RefreshLease>())
+			.build();
 	}
 
 	@Override
@@ -96,8 +106,44 @@ public final class LocalBackend implements StampedeBackend {
 	}
 
 	@Override
+	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
+		RefreshLease lease = new RefreshLease(token, deadline(leaseTtl));
+		return this.refreshLeases.asMap().putIfAbsent(key, lease) == null;
+	}
+
+	@Override
+	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
+		Entry value = new Entry(new Slot.Present(envelope, this.versions.incrementAndGet()), deadline(ttl));
+		Entry[] written = new Entry[1];
+		this.entries.asMap().computeIfPresent(key, (k, current) -> {
+			if (version(current.slot) == version && current.slot instanceof Slot.Present) {
+				written[0] = value;
+				return value;
+			}
+			return current;
+		});
+		return written[0] != null;
+	}
+
+	@Override
+	public void releaseRefreshLease(String key, String token) {
+		this.refreshLeases.asMap().computeIfPresent(key, (k, lease) -> lease.token().equals(token) ? null : lease);
+	}
+
+	@Override
 	public void evict(String key) {
 		this.entries.invalidate(key);
+		this.refreshLeases.invalidate(key);
+	}
+
+	@Override
+	public long generation(String key) {
+		return this.generations.computeIfAbsent(key, (k) -> new AtomicLong()).get();
+	}
+
+	@Override
+	public long nextGeneration(String key) {
+		return this.generations.computeIfAbsent(key, (k) -> new AtomicLong()).incrementAndGet();
 	}
 
 	@Override
@@ -135,23 +181,32 @@ public final class LocalBackend implements StampedeBackend {
 		return System.nanoTime() + ttl.toNanos();
 	}
 
-	private record Entry(Slot slot, long expiresAtNanos) {
+	private interface Expiring {
+
+		long expiresAtNanos();
+
 	}
 
-	private static final class EntryExpiry implements Expiry<String, Entry> {
+	private record Entry(Slot slot, long expiresAtNanos) implements Expiring {
+	}
+
+	private record RefreshLease(String token, long expiresAtNanos) implements Expiring {
+	}
+
+	private static final class DeadlineExpiry<V extends Expiring> implements Expiry<String, V> {
 
 		@Override
-		public long expireAfterCreate(String key, Entry entry, long currentTime) {
-			return entry.expiresAtNanos - currentTime;
+		public long expireAfterCreate(String key, V value, long currentTime) {
+			return value.expiresAtNanos() - currentTime;
 		}
 
 		@Override
-		public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
-			return entry.expiresAtNanos - currentTime;
+		public long expireAfterUpdate(String key, V value, long currentTime, long currentDuration) {
+			return value.expiresAtNanos() - currentTime;
 		}
 
 		@Override
-		public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
+		public long expireAfterRead(String key, V value, long currentTime, long currentDuration) {
 			return currentDuration;
 		}
 

@@ -37,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  * {@code delete} with the lease's CAS value, which only the binary protocol honours,
  * so this backend requires it.
  * <p>
- * memcached counts expirations in whole seconds: TTLs are rounded up, and leases
- * shorter than one second are rejected.
+ * memcached counts expirations in whole seconds: TTLs are rounded up (values get a
+ * second more, as the envelope judges their freshness), and leases shorter than one
+ * second are rejected.
  */
 public final class MemcachedBackend implements StampedeBackend {
 
@@ -166,7 +167,7 @@ public final class MemcachedBackend implements StampedeBackend {
 		if (current == null || !Arrays.equals(current.getValue(), lease(token))) {
 			return false;
 		}
-		return cas(key, expiry(ttl), value, current.getCas());
+		return cas(key, valueExpiry(ttl), value, current.getCas());
 	}
 
 	@Override
@@ -178,8 +179,57 @@ public final class MemcachedBackend implements StampedeBackend {
 	}
 
 	@Override
+	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
+		String refreshKey = refreshKey(key);
+		byte[] lease = lease(token);
+		return call("add", refreshKey, () -> this.client.add(refreshKey, expiry(leaseTtl), lease,
+				RawBytesTranscoder.INSTANCE, this.opTimeoutMillis));
+	}
+
+	@Override
+	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
+		return cas(key, valueExpiry(ttl), this.codec.encode(envelope), version);
+	}
+
+	@Override
+	public void releaseRefreshLease(String key, String token) {
+		String refreshKey = refreshKey(key);
+		GetsResponse<byte[]> current = gets(refreshKey);
+		if (current != null && Arrays.equals(current.getValue(), lease(token))) {
+			call("delete", refreshKey, () -> this.client.delete(refreshKey, current.getCas(), this.opTimeoutMillis));
+		}
+	}
+
+	@Override
 	public void evict(String key) {
 		call("delete", key, () -> this.client.delete(key, this.opTimeoutMillis));
+		String refreshKey = refreshKey(key);
+		call("delete", refreshKey, () -> this.client.delete(refreshKey, this.opTimeoutMillis));
+	}
+
+	@Override
+	public long generation(String key) {
+		byte[] stored = call("get", key, () -> this.client.get(key, this.opTimeoutMillis, RawBytesTranscoder.INSTANCE));
+		if (stored != null) {
+			return Long.parseLong(new String(stored, StandardCharsets.US_ASCII).trim());
+		}
+		// A generation memcached lost restarts from the clock, beyond every earlier one.
+		long initial = System.currentTimeMillis();
+		byte[] text = Long.toString(initial).getBytes(StandardCharsets.US_ASCII);
+		boolean added = call("add", key,
+				() -> this.client.add(key, 0, text, RawBytesTranscoder.INSTANCE, this.opTimeoutMillis));
+		if (added) {
+			return initial;
+		}
+		byte[] concurrent = call("get", key,
+				() -> this.client.get(key, this.opTimeoutMillis, RawBytesTranscoder.INSTANCE));
+		return (concurrent != null) ? Long.parseLong(new String(concurrent, StandardCharsets.US_ASCII).trim())
+				: initial;
+	}
+
+	@Override
+	public long nextGeneration(String key) {
+		return call("incr", key, () -> this.client.incr(key, 1, System.currentTimeMillis(), this.opTimeoutMillis));
 	}
 
 	@Override
@@ -206,12 +256,23 @@ public final class MemcachedBackend implements StampedeBackend {
 				this.opTimeoutMillis, version));
 	}
 
+	// Two characters, which the at most 245 characters of a hashed key leave room for.
+	static String refreshKey(String key) {
+		return key + "~r";
+	}
+
 	private static byte[] lease(String token) {
 		byte[] text = token.getBytes(StandardCharsets.UTF_8);
 		byte[] lease = new byte[text.length + 1];
 		lease[0] = LEASE;
 		System.arraycopy(text, 0, lease, 1, text.length);
 		return lease;
+	}
+
+	// memcached's clock ticks in whole seconds, so an item may expire up to a second early;
+	// the envelope judges freshness precisely, and a second more keeps the item until then.
+	private static int valueExpiry(Duration ttl) {
+		return expiry(ttl.plusSeconds(1));
 	}
 
 	// memcached reads an expiry above 30 days as a Unix timestamp.

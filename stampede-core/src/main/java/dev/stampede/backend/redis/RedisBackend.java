@@ -90,6 +90,28 @@ public final class RedisBackend implements StampedeBackend {
 			return 0
 			""", Long.class);
 
+	private static final RedisScript<Long> REPLACE_AT_VERSION = RedisScript.of("""
+			local current = redis.call('GET', KEYS[1])
+			if current and string.sub(current, 1, 1) == 'V' and string.sub(current, 2, 9) == ARGV[1] then
+			  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			  return 1
+			end
+			return 0
+			""", Long.class);
+
+	private static final RedisScript<Long> RELEASE_REFRESH_LEASE = RedisScript.of("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  return redis.call('DEL', KEYS[1])
+			end
+			return 0
+			""", Long.class);
+
+	// A generation Redis lost restarts from the clock, beyond every earlier one.
+	private static final RedisScript<Long> NEXT_GENERATION = RedisScript.of("""
+			redis.call('SET', KEYS[1], ARGV[1], 'NX')
+			return redis.call('INCR', KEYS[1])
+			""", Long.class);
+
 	private static final RedisScript<Long> ABANDON_LEASE = RedisScript.of("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
 			  redis.call('DEL', KEYS[1])
@@ -170,12 +192,7 @@ public final class RedisBackend implements StampedeBackend {
 
 	@Override
 	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-		byte[] encoded = this.codec.encode(envelope);
-		byte[] value = ByteBuffer.allocate(1 + VERSION_BYTES + encoded.length)
-			.put(VALUE)
-			.putLong(ThreadLocalRandom.current().nextLong())
-			.put(encoded)
-			.array();
+		byte[] value = versioned(envelope);
 		return script(FULFIL_LEASE, key, lease(token), value, millis(ttl), channel(LEASE_ENDED_CHANNEL, cache));
 	}
 
@@ -185,8 +202,40 @@ public final class RedisBackend implements StampedeBackend {
 	}
 
 	@Override
+	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
+		String refreshKey = refreshKey(key);
+		return Boolean.TRUE.equals(call("SET NX PX", refreshKey,
+				() -> this.redis.opsForValue().setIfAbsent(refreshKey, lease(token), leaseTtl)));
+	}
+
+	@Override
+	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
+		return script(REPLACE_AT_VERSION, key, versionBytes(version), versioned(envelope), millis(ttl));
+	}
+
+	@Override
+	public void releaseRefreshLease(String key, String token) {
+		script(RELEASE_REFRESH_LEASE, refreshKey(key), lease(token));
+	}
+
+	@Override
 	public void evict(String key) {
-		call("DEL", key, () -> this.redis.delete(key));
+		call("DEL", key, () -> this.redis.delete(List.of(key, refreshKey(key))));
+	}
+
+	@Override
+	public long generation(String key) {
+		byte[] initial = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
+		call("SET NX", key, () -> this.redis.opsForValue().setIfAbsent(key, initial));
+		byte[] current = call("GET", key, () -> this.redis.opsForValue().get(key));
+		return Long.parseLong(new String((current != null) ? current : initial, StandardCharsets.US_ASCII));
+	}
+
+	@Override
+	public long nextGeneration(String key) {
+		Long next = call("EVALSHA", key, () -> this.redis.execute(NEXT_GENERATION, List.of(key),
+				Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII)));
+		return (next != null) ? next : generation(key);
 	}
 
 	@Override
@@ -293,6 +342,21 @@ public final class RedisBackend implements StampedeBackend {
 	private static byte[] lease(String token) {
 		byte[] text = token.getBytes(StandardCharsets.UTF_8);
 		return ByteBuffer.allocate(1 + text.length).put(LEASE).put(text).array();
+	}
+
+	private byte[] versioned(Envelope envelope) {
+		byte[] encoded = this.codec.encode(envelope);
+		return ByteBuffer.allocate(1 + VERSION_BYTES + encoded.length)
+			.put(VALUE)
+			.putLong(ThreadLocalRandom.current().nextLong())
+			.put(encoded)
+			.array();
+	}
+
+	// Two characters, which the at most 245 characters of a hashed key leave room for.
+	// Its own key: in Redis Cluster it may live on another slot, and no script touches both.
+	private static String refreshKey(String key) {
+		return key + "~r";
 	}
 
 	private static byte[] channel(String prefix, String cache) {

@@ -1,0 +1,45 @@
+package dev.stampede;
+
+/**
+ * What happened on a protected call, counted per cache. One call may count several:
+ * a miss that then wins the lease counts {@link #MISS} and {@link #LEASE_WON}.
+ */
+public enum Outcome {
+
+	/** A fresh value was read from the backend. */
+	HIT,
+
+	/** A fresh value was read from this JVM's local tier, without the backend. */
+	LOCAL_HIT,
+
+	/** A stale value was served while one caller refreshes it. */
+	STALE,
+
+	/** No servable value: the caller took the lease or waited for the holder. */
+	MISS,
+
+	/** The caller won the lease and called the loader. */
+	LEASE_WON,
+
+	/** The caller lost the lease and waited for the winner's value. */
+	LEASE_LOST,
+
+	/** The call joined a resolution already under way for the same key in this JVM. */
+	JOINED,
+
+	/** The wait for another caller's value ran out ({@code max-wait}). */
+	WAIT_TIMEOUT,
+
+	/** The backend failed. */
+	BACKEND_ERROR,
+
+	/** The loader was called directly, its result not cached: after a backend failure or a wait timeout. */
+	CALL_THROUGH,
+
+	/** A stale or early-expiring value was refreshed. */
+	REFRESH,
+
+	/** A refresh failed; the old value is served on. */
+	REFRESH_ERROR
+
+}
