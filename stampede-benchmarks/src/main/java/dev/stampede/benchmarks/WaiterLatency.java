@@ -171,8 +171,33 @@ public final class WaiterLatency {
 		}
 
 		@Override
+		public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
+			return this.delegate.tryRefreshLease(key, token, leaseTtl);
+		}
+
+		@Override
+		public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
+			return this.delegate.replace(key, version, envelope, ttl);
+		}
+
+		@Override
+		public void releaseRefreshLease(String key, String token) {
+			this.delegate.releaseRefreshLease(key, token);
+		}
+
+		@Override
 		public void evict(String key) {
 			this.delegate.evict(key);
+		}
+
+		@Override
+		public long generation(String key) {
+			return this.delegate.generation(key);
+		}
+
+		@Override
+		public long nextGeneration(String key) {
+			return this.delegate.nextGeneration(key);
 		}
 
 	}
