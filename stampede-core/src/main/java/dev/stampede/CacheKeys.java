@@ -47,6 +47,11 @@ public final class CacheKeys {
 		return safe(this.prefix + cache + '@' + generation + ':' + keyString);
 	}
 
+	/** Start of every readable backend key of {@code cache}. */
+	public String cachePrefix(String cache) {
+		return this.prefix + cache + '@';
+	}
+
 	/** Backend key that holds the current generation of {@code cache}. */
 	public String generationKey(String cache) {
 		return safe(this.prefix + cache + "#generation");

@@ -49,7 +49,8 @@ public final class CallSite {
 		return this.localTier;
 	}
 
-	CacheStats stats() {
+	/** Counters of the cache. */
+	public CacheStats stats() {
 		return this.stats;
 	}
 

@@ -2,6 +2,7 @@ package dev.stampede;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -83,6 +84,10 @@ public final class Stampede implements AutoCloseable {
 
 	private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
 
+	private final Map<String, Map<String, CallSite>> callSites = new ConcurrentHashMap<>();
+
+	private volatile StampedeObserver observer = StampedeObserver.NONE;
+
 	private final String tokenPrefix = UUID.randomUUID() + "/";
 
 	private final AtomicLong tokenCounter = new AtomicLong();
@@ -153,8 +158,32 @@ public final class Stampede implements AutoCloseable {
 	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
 		this.backend.validate(resolved);
-		return new CallSite(cache, resolved, origin, resolved.hasLocalTier() ? localTier(cache, resolved) : null,
-				stats(cache));
+		CallSite site = new CallSite(cache, resolved, origin,
+				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache));
+		this.callSites.computeIfAbsent(cache, (name) -> new ConcurrentHashMap<>()).put(origin, site);
+		return site;
+	}
+
+	/** The call sites of {@code cache} resolved so far, with their effective settings. */
+	public List<CallSite> callSites(String cache) {
+		Map<String, CallSite> sites = this.callSites.get(cache);
+		return (sites != null) ? List.copyOf(sites.values()) : List.of();
+	}
+
+	/** Effective settings of {@code cache} for calls that do not override any: configuration over defaults. */
+	public CacheSettings settings(String cache) {
+		return this.settings.resolve(cache, null);
+	}
+
+	/** Tells {@code observer} about loads, waits and backend failures from now on. */
+	public void setObserver(StampedeObserver observer) {
+		this.observer = observer;
+	}
+
+	/** Up to {@code limit} backend keys of {@code cache} being resolved in this JVM right now. */
+	public List<String> inFlightKeys(String cache, int limit) {
+		String start = this.keys.cachePrefix(cache);
+		return this.inFlight.keySet().stream().filter((key) -> key.startsWith(start)).sorted().limit(limit).toList();
 	}
 
 	// Local-tier settings come from configuration only, so every call site of a cache shares one tier.
@@ -302,14 +331,23 @@ public final class Stampede implements AutoCloseable {
 
 	/** Counters of {@code cache} since this engine started. */
 	public CacheStats stats(String cache) {
-		return this.stats.computeIfAbsent(cache, (name) -> new CacheStats());
+		CacheStats existing = this.stats.get(cache);
+		if (existing != null) {
+			return existing;
+		}
+		CacheStats created = new CacheStats();
+		existing = this.stats.putIfAbsent(cache, created);
+		if (existing != null) {
+			return existing;
+		}
+		this.observer.cacheAdded(cache, created);
+		return created;
 	}
 
 	/** Names of the caches this engine has served or been configured with. */
 	public Set<String> cacheNames() {
-		Set<String> names = new TreeSet<>(this.settings.caches().keySet());
-		names.addAll(this.stats.keySet());
-		return names;
+		this.settings.caches().keySet().forEach(this::stats);
+		return new TreeSet<>(this.stats.keySet());
 	}
 
 	/** Number of keys being resolved in this JVM right now. */
@@ -411,6 +449,7 @@ public final class Stampede implements AutoCloseable {
 		long deadline = start + settings.maxWait().toNanos();
 		BackOffExecution pauses = null;
 		Waiter waiter = null;
+		long waitStart = 0;
 		boolean firstRead = true;
 		try {
 			while (true) {
@@ -447,7 +486,13 @@ public final class Stampede implements AutoCloseable {
 						String token = nextToken();
 						if (this.backend.tryLease(backendKey, slot, token, settings.leaseTtl())) {
 							stats.record(Outcome.LEASE_WON);
-							return loadAsWinner(site, keyString, backendKey, token, loader, storeIf);
+							stats.leaseTaken(keyString);
+							try {
+								return loadAsWinner(site, keyString, backendKey, token, loader, storeIf);
+							}
+							finally {
+								stats.leaseEnded(keyString);
+							}
 						}
 					}
 				}
@@ -462,6 +507,7 @@ public final class Stampede implements AutoCloseable {
 					// Read once more right after registering, so that a wake-up published between
 					// the read above and the registration is not missed.
 					stats.record(Outcome.LEASE_LOST);
+					waitStart = now;
 					waiter = new Waiter();
 					this.waiters.put(backendKey, waiter);
 					continue;
@@ -476,6 +522,7 @@ public final class Stampede implements AutoCloseable {
 		finally {
 			if (waiter != null) {
 				this.waiters.remove(backendKey, waiter);
+				this.observer.waited(site.cache(), System.nanoTime() - waitStart);
 			}
 		}
 	}
@@ -526,10 +573,13 @@ public final class Stampede implements AutoCloseable {
 		CacheSettings settings = site.settings();
 		long loadStart = System.nanoTime();
 		Object value;
+		site.stats().leaseTaken(keyString);
 		try {
-			value = loader.load();
+			value = load(site, loader, () -> {
+			});
 		}
 		catch (Throwable ex) {
+			site.stats().leaseEnded(keyString);
 			site.stats().record(Outcome.REFRESH_ERROR);
 			logger.warn("Refreshing cache '{}' key '{}' failed; serving the current value until it expires: {}",
 					site.cache(), keyString, ex.toString());
@@ -552,20 +602,28 @@ public final class Stampede implements AutoCloseable {
 			warnBackendFailure(site, keyString, "store the refreshed value of", ex);
 		}
 		releaseRefreshLease(site, keyString, backendKey, token);
+		site.stats().leaseEnded(keyString);
 		return value;
+	}
+
+	private @Nullable Object load(CallSite site, Loader<?, ?> loader, Runnable onFailure) throws Throwable {
+		long start = System.nanoTime();
+		try {
+			Object value = loader.load();
+			this.observer.loaded(site.cache(), System.nanoTime() - start, true);
+			return value;
+		}
+		catch (Throwable ex) {
+			this.observer.loaded(site.cache(), System.nanoTime() - start, false);
+			onFailure.run();
+			throw ex;
+		}
 	}
 
 	private @Nullable Object loadAsWinner(CallSite site, String keyString, String backendKey, String token,
 			Loader<?, ?> loader, Predicate<@Nullable Object> storeIf) throws Throwable {
 		long loadStart = System.nanoTime();
-		Object value;
-		try {
-			value = loader.load();
-		}
-		catch (Throwable ex) {
-			abandon(site, keyString, backendKey, token);
-			throw ex;
-		}
+		Object value = load(site, loader, () -> abandon(site, keyString, backendKey, token));
 		CacheSettings settings = site.settings();
 		if ((value == null && !settings.cacheNulls()) || !storeIf.test(value)) {
 			abandon(site, keyString, backendKey, token);
@@ -625,11 +683,13 @@ public final class Stampede implements AutoCloseable {
 			StampedeBackendException ex) throws Throwable {
 		site.stats().record(Outcome.BACKEND_ERROR);
 		if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
+			this.observer.backendFailed(this.backend.name(), ex);
 			throw new StampedeBackendException(backendFailureMessage(site, keyString, "read", ex), ex);
 		}
 		warnBackendFailure(site, keyString, "read", ex);
 		site.stats().record(Outcome.CALL_THROUGH);
-		return loader.load();
+		return load(site, loader, () -> {
+		});
 	}
 
 	private @Nullable Object waitTimedOut(CallSite site, String keyString, Loader<?, ?> loader, Duration waited)
@@ -641,12 +701,14 @@ public final class Stampede implements AutoCloseable {
 		logger.debug("Waited {} ms for cache '{}' key '{}'; calling the loader directly", waited.toMillis(),
 				site.cache(), keyString);
 		site.stats().record(Outcome.CALL_THROUGH);
-		return loader.load();
+		return load(site, loader, () -> {
+		});
 	}
 
 	private void evictionFailed(CallSite site, String keyString, StampedeBackendException ex) {
 		site.stats().record(Outcome.BACKEND_ERROR);
 		if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
+			this.observer.backendFailed(this.backend.name(), ex);
 			throw new StampedeBackendException(backendFailureMessage(site, keyString, "evict", ex), ex);
 		}
 		warnBackendFailure(site, keyString, "evict", ex);
@@ -660,6 +722,7 @@ public final class Stampede implements AutoCloseable {
 	}
 
 	private void warnBackendFailure(CallSite site, String keyString, String operation, StampedeBackendException ex) {
+		this.observer.backendFailed(this.backend.name(), ex);
 		long now = System.nanoTime();
 		long last = this.lastBackendWarning.get();
 		if (now - last >= WARNING_INTERVAL_NANOS && this.lastBackendWarning.compareAndSet(last, now)) {

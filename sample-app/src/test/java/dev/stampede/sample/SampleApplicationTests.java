@@ -38,6 +38,17 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void actuatorShowsTheStampedeAfterwards() throws Exception {
+		Stampedes.run(32, () -> get("/products/9"));
+		assertThat(get("/actuator/stampede")).contains("\"backend\":\"local\"").contains("\"products\"");
+		assertThat(get("/actuator/stampede/products")).contains("\"lease-won\":").contains("\"inFlight\":[]");
+		assertThat(get("/actuator/metrics/stampede.calls?tag=cache:products&tag=outcome:lease-won"))
+			.contains("\"name\":\"stampede.calls\"");
+		assertThat(get("/actuator/prometheus")).contains("stampede_calls_total{cache=\"products\",outcome=\"joined\"");
+		assertThat(get("/actuator/health")).contains("\"stampede\":{\"details\":{\"backend\":\"local\"");
+	}
+
+	@Test
 	void anUpdateEvictsTheProductSoTheNextReadSeesIt() throws Exception {
 		get("/products/8");
 		HttpRequest put = HttpRequest.newBuilder(uri("/products/8"))

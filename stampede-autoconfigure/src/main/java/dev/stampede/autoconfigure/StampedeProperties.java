@@ -50,6 +50,8 @@ public class StampedeProperties implements Validator {
 
 	private final Refresh refresh = new Refresh();
 
+	private final Health health = new Health();
+
 	/**
 	 * Per-cache settings, by cache name. They win over annotation attributes and
 	 * defaults.
@@ -94,6 +96,10 @@ public class StampedeProperties implements Validator {
 
 	public Refresh getRefresh() {
 		return this.refresh;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public Map<String, CacheOverrides> getCaches() {
@@ -239,6 +245,27 @@ public class StampedeProperties implements Validator {
 
 		public void setMaximumSize(long maximumSize) {
 			this.maximumSize = maximumSize;
+		}
+
+	}
+
+	/** The stampede health indicator. */
+	public static class Health {
+
+		/**
+		 * Whether an unreachable backend makes the stampede health indicator DOWN. By
+		 * default only when defaults.on-backend-failure is fail: with call-through the
+		 * protected methods keep working, and the indicator stays UP with the backend's
+		 * state in its details.
+		 */
+		private @Nullable Boolean downWhenBackendDown;
+
+		public @Nullable Boolean getDownWhenBackendDown() {
+			return this.downWhenBackendDown;
+		}
+
+		public void setDownWhenBackendDown(@Nullable Boolean downWhenBackendDown) {
+			this.downWhenBackendDown = downWhenBackendDown;
 		}
 
 	}

@@ -1,0 +1,111 @@
+package dev.stampede.actuate;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.stampede.CacheStats;
+import dev.stampede.Outcome;
+import dev.stampede.Stampede;
+import dev.stampede.StampedeBackendException;
+import dev.stampede.StampedeObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Stampede's Micrometer meters, tagged by cache: {@code stampede.calls} by
+ * {@code outcome}, {@code stampede.load} by {@code result}, {@code stampede.wait},
+ * {@code stampede.leases.held}, and {@code stampede.backend.errors} by
+ * {@code backend} and {@code type}. Call counters read the engine's own counters, so
+ * a call costs no meter look-up; meters of a cache are registered when the engine
+ * first sees it.
+ */
+public class StampedeMetrics implements MeterBinder, StampedeObserver {
+
+	private final Stampede stampede;
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	private volatile @Nullable MeterRegistry registry;
+
+	public StampedeMetrics(Stampede stampede) {
+		this.stampede = stampede;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		this.stampede.setObserver(this);
+		this.stampede.cacheNames().forEach((cache) -> cacheAdded(cache, this.stampede.stats(cache)));
+	}
+
+	@Override
+	public void cacheAdded(String cache, CacheStats stats) {
+		MeterRegistry registry = this.registry;
+		if (registry == null) {
+			return;
+		}
+		for (Outcome outcome : Outcome.values()) {
+			FunctionCounter.builder("stampede.calls", stats, (counted) -> counted.count(outcome))
+				.description("Protected calls by outcome")
+				.tag("cache", cache)
+				.tag("outcome", outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.register(registry);
+		}
+		Gauge.builder("stampede.leases.held", stats, CacheStats::leasesHeld)
+			.description("Leases and refresh leases this JVM holds now")
+			.tag("cache", cache)
+			.register(registry);
+	}
+
+	@Override
+	public void loaded(String cache, long nanos, boolean success) {
+		String result = success ? "success" : "error";
+		record("stampede.load", cache, result, nanos);
+	}
+
+	@Override
+	public void waited(String cache, long nanos) {
+		record("stampede.wait", cache, null, nanos);
+	}
+
+	@Override
+	public void backendFailed(String backend, StampedeBackendException error) {
+		MeterRegistry registry = this.registry;
+		if (registry != null) {
+			Throwable cause = (error.getCause() != null) ? error.getCause() : error;
+			Counter.builder("stampede.backend.errors")
+				.description("Failed backend operations")
+				.tag("backend", backend)
+				.tag("type", cause.getClass().getSimpleName())
+				.register(registry)
+				.increment();
+		}
+	}
+
+	private void record(String name, String cache, @Nullable String result, long nanos) {
+		MeterRegistry registry = this.registry;
+		if (registry == null) {
+			return;
+		}
+		String id = name + '|' + cache + '|' + result;
+		Timer timer = this.timers.computeIfAbsent(id, (key) -> {
+			Timer.Builder builder = Timer.builder(name).tag("cache", cache);
+			if (result != null) {
+				builder.tag("result", result).description("Time the protected method took to load a value");
+			}
+			else {
+				builder.description("Time a caller that lost the lease waited for the winner's value");
+			}
+			return builder.register(registry);
+		});
+		timer.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+}
