@@ -25,4 +25,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-exec ./mvnw -B verify "$@"
+exec ./mvnw -B verify -Psoak "$@"

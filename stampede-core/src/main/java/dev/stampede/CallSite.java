@@ -21,13 +21,16 @@ public final class CallSite {
 
 	private final CacheStats stats;
 
+	private final Class<?> valueType;
+
 	CallSite(String cache, CacheSettings settings, String origin, @Nullable Cache<String, Envelope> localTier,
-			CacheStats stats) {
+			CacheStats stats, Class<?> valueType) {
 		this.cache = cache;
 		this.settings = settings;
 		this.origin = origin;
 		this.localTier = localTier;
 		this.stats = stats;
+		this.valueType = valueType;
 	}
 
 	/** The cache name. */
@@ -47,6 +50,11 @@ public final class CallSite {
 
 	@Nullable Cache<String, Envelope> localTier() {
 		return this.localTier;
+	}
+
+	/** Type of the values this call site returns; a stored value of another type is a miss. */
+	public Class<?> valueType() {
+		return this.valueType;
 	}
 
 	/** Counters of the cache. */

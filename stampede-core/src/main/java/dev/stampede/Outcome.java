@@ -36,6 +36,15 @@ public enum Outcome {
 	/** The loader was called directly, its result not cached: after a backend failure or a wait timeout. */
 	CALL_THROUGH,
 
+	/**
+	 * The backend held something this call could not use: bytes of another program or
+	 * version, or a value of another type than the call site returns. Treated as a miss.
+	 */
+	UNREADABLE,
+
+	/** A loaded value was returned but could not be stored, being too large for the backend. */
+	NOT_STORED,
+
 	/** A stale or early-expiring value was refreshed. */
 	REFRESH,
 

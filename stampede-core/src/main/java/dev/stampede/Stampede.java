@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -98,6 +99,9 @@ public final class Stampede implements AutoCloseable {
 
 	private final ExecutorService refreshExecutor;
 
+	// Keys already warned about, so that a bad entry read by every call is logged once.
+	private final Cache<String, Boolean> warnedKeys = Caffeine.newBuilder().maximumSize(10_000).build();
+
 	private final AutoCloseable subscription;
 
 	/** Creates an engine with default settings and no key prefix. */
@@ -156,10 +160,21 @@ public final class Stampede implements AutoCloseable {
 	 * @throws InvalidSettingException if the resolved settings cannot work on this backend
 	 */
 	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin) {
+		return callSite(cache, overrides, origin, Object.class);
+	}
+
+	/**
+	 * Resolves the settings of a call site whose values have a known type, once.
+	 * @param valueType type of the values it returns: a stored value of another type,
+	 * written by another program or another version, is treated as a miss rather than
+	 * handed to a caller that cannot use it
+	 * @see #callSite(String, CacheSettings.Overrides, String)
+	 */
+	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin, Class<?> valueType) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
 		this.backend.validate(resolved);
 		CallSite site = new CallSite(cache, resolved, origin,
-				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache));
+				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache), valueType);
 		this.callSites.computeIfAbsent(cache, (name) -> new ConcurrentHashMap<>()).put(origin, site);
 		return site;
 	}
@@ -321,7 +336,10 @@ public final class Stampede implements AutoCloseable {
 		}
 		try {
 			long next = this.backend.nextGeneration(this.keys.generationKey(cache));
-			this.generations.put(cache, new Generation(next, System.nanoTime()));
+			Generation generation = this.generations.computeIfAbsent(cache, (name) -> new Generation());
+			generation.value = next;
+			generation.known = true;
+			generation.checkedAt = System.nanoTime();
 			publishEviction(site, ALL_KEYS, ALL_KEYS);
 		}
 		catch (StampedeBackendException ex) {
@@ -403,21 +421,43 @@ public final class Stampede implements AutoCloseable {
 		return this.keys.backendKey(cache, generation(cache), keyString);
 	}
 
-	// Read from the backend at most once a second per cache; -1 while the backend cannot say.
+	// Read from the backend at most once a second per cache and by one thread at a time,
+	// the others going on with the generation they know, so that concurrent calls agree on
+	// their keys even while the backend fails; -1 until the backend has told one.
 	private long generation(String cache) {
-		Generation known = this.generations.get(cache);
+		Generation generation = this.generations.computeIfAbsent(cache, (name) -> new Generation());
 		long now = System.nanoTime();
-		if (known != null && now - known.checkedAt() < GENERATION_CHECK_NANOS) {
-			return known.value();
+		if (now - generation.checkedAt < GENERATION_CHECK_NANOS) {
+			return generation.value;
 		}
+		if (generation.known) {
+			if (generation.refreshing.compareAndSet(false, true)) {
+				try {
+					readGeneration(cache, generation, now);
+				}
+				finally {
+					generation.refreshing.set(false);
+				}
+			}
+			return generation.value;
+		}
+		synchronized (generation) {
+			if (now - generation.checkedAt >= GENERATION_CHECK_NANOS) {
+				readGeneration(cache, generation, now);
+			}
+			return generation.value;
+		}
+	}
+
+	private void readGeneration(String cache, Generation generation, long now) {
 		try {
-			long value = this.backend.generation(this.keys.generationKey(cache));
-			this.generations.put(cache, new Generation(value, now));
-			return value;
+			generation.value = this.backend.generation(this.keys.generationKey(cache));
+			generation.known = true;
 		}
 		catch (StampedeBackendException ex) {
-			return (known != null) ? known.value() : -1;
+			logger.debug("Could not read the generation of cache '{}': {}", cache, ex.getMessage());
 		}
+		generation.checkedAt = now;
 	}
 
 	private @Nullable Object fly(CompletableFuture<@Nullable Object> flight, CallSite site, String keyString,
@@ -456,6 +496,9 @@ public final class Stampede implements AutoCloseable {
 				Slot slot;
 				try {
 					slot = this.backend.read(backendKey);
+					if (slot instanceof Slot.Present present && !isUsable(site, present.envelope())) {
+						slot = new Slot.Unreadable(present.version());
+					}
 					if (slot instanceof Slot.Present present) {
 						Envelope envelope = present.envelope();
 						long now = this.clock.millis();
@@ -479,8 +522,10 @@ public final class Stampede implements AutoCloseable {
 						firstRead = false;
 					}
 					if (slot instanceof Slot.Unreadable) {
-						logger.warn("Cache '{}' key '{}' holds bytes this engine cannot read; treating it as a miss",
-								site.cache(), keyString);
+						stats.record(Outcome.UNREADABLE);
+						warnOnce(backendKey, "Cache '{}' key '{}' holds data that {} cannot use (another program's, "
+								+ "another version's, or of another type); treating it as a miss", site.cache(),
+								keyString, site.origin());
 					}
 					if (!(slot instanceof Slot.Leased)) {
 						String token = nextToken();
@@ -524,6 +569,17 @@ public final class Stampede implements AutoCloseable {
 				this.waiters.remove(backendKey, waiter);
 				this.observer.waited(site.cache(), System.nanoTime() - waitStart);
 			}
+		}
+	}
+
+	private static boolean isUsable(CallSite site, Envelope envelope) {
+		Object value = envelope.value();
+		return value == null || site.valueType().isInstance(value);
+	}
+
+	private void warnOnce(String backendKey, String message, Object... arguments) {
+		if (this.warnedKeys.asMap().putIfAbsent(backendKey, Boolean.TRUE) == null) {
+			logger.warn(message, arguments);
 		}
 	}
 
@@ -598,6 +654,9 @@ public final class Stampede implements AutoCloseable {
 			logger.warn("Cannot cache the value returned by {} in cache '{}': {}", site.origin(), site.cache(),
 					ex.getMessage());
 		}
+		catch (StampedeValueTooLargeException ex) {
+			notStored(site, keyString, backendKey, ex);
+		}
 		catch (StampedeBackendException ex) {
 			warnBackendFailure(site, keyString, "store the refreshed value of", ex);
 		}
@@ -644,10 +703,20 @@ public final class Stampede implements AutoCloseable {
 			throw new StampedeSerializationException("Cannot cache the value returned by " + site.origin()
 					+ " in cache '" + site.cache() + "': " + ex.getMessage(), ex);
 		}
+		catch (StampedeValueTooLargeException ex) {
+			abandon(site, keyString, backendKey, token);
+			notStored(site, keyString, backendKey, ex);
+		}
 		catch (StampedeBackendException ex) {
 			warnBackendFailure(site, keyString, "store", ex);
 		}
 		return value;
+	}
+
+	private void notStored(CallSite site, String keyString, String backendKey, StampedeValueTooLargeException ex) {
+		site.stats().record(Outcome.NOT_STORED);
+		warnOnce(backendKey, "Returning the value of cache '{}' key '{}' from {} uncached: {}", site.cache(),
+				keyString, site.origin(), ex.getMessage());
 	}
 
 	private Envelope envelope(@Nullable Object value, CacheSettings settings, long loadStartNanos) {
@@ -820,7 +889,17 @@ public final class Stampede implements AutoCloseable {
 		throw (X) ex;
 	}
 
-	private record Generation(long value, long checkedAt) {
+	/** The key generation of one cache as this JVM knows it. */
+	private static final class Generation {
+
+		volatile long value = -1;
+
+		volatile boolean known;
+
+		volatile long checkedAt = System.nanoTime() - GENERATION_CHECK_NANOS;
+
+		final AtomicBoolean refreshing = new AtomicBoolean();
+
 	}
 
 	/** Where the one thread of this JVM that waits for a key sleeps between reads, until woken or timed out. */

@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.stampede.Stampede;
 import dev.stampede.StampedeBackendException;
+import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.StampedeBackend;
 
 import org.springframework.boot.health.contributor.Health;
@@ -38,23 +39,25 @@ public class StampedeHealthIndicator implements HealthIndicator {
 	public Health health() {
 		StampedeBackend backend = this.stampede.getBackend();
 		long start = System.nanoTime();
+		Health.Builder health;
 		try {
 			backend.read(PROBE_KEY);
 			double millis = (System.nanoTime() - start) / (double) TimeUnit.MILLISECONDS.toNanos(1);
-			return Health.up()
+			health = Health.up()
 				.withDetail("backend", backend.name())
 				.withDetail("backendStatus", "UP")
-				.withDetail("roundTripMillis", Math.round(millis * 100) / 100.0)
-				.build();
+				.withDetail("roundTripMillis", Math.round(millis * 100) / 100.0);
 		}
 		catch (StampedeBackendException ex) {
-			Health.Builder health = this.downWhenBackendDown ? Health.down() : Health.up();
-			return health.withDetail("backend", backend.name())
+			health = (this.downWhenBackendDown ? Health.down() : Health.up()).withDetail("backend", backend.name())
 				.withDetail("backendStatus", "DOWN")
 				.withDetail("error", ex.getMessage())
-				.withDetail("protectedMethods", this.downWhenBackendDown ? "failing" : "calling through")
-				.build();
+				.withDetail("protectedMethods", this.downWhenBackendDown ? "failing" : "calling through");
 		}
+		if (backend instanceof CircuitBreakingBackend circuit) {
+			health.withDetail("circuit", circuit.circuitState().name());
+		}
+		return health.build();
 	}
 
 }

@@ -10,6 +10,8 @@ import dev.stampede.Outcome;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeObserver;
+import dev.stampede.backend.CircuitBreakingBackend;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,8 +23,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stampede's Micrometer meters, tagged by cache: {@code stampede.calls} by
  * {@code outcome}, {@code stampede.load} by {@code result}, {@code stampede.wait},
- * {@code stampede.leases.held}, and {@code stampede.backend.errors} by
- * {@code backend} and {@code type}. Call counters read the engine's own counters, so
+ * {@code stampede.leases.held}, {@code stampede.backend.errors} by {@code backend}
+ * and {@code type}, and {@code stampede.backend.circuit.open}. Call counters read the engine's own counters, so
  * a call costs no meter look-up; meters of a cache are registered when the engine
  * first sees it.
  */
@@ -41,6 +43,13 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
+		if (this.stampede.getBackend() instanceof CircuitBreakingBackend circuit) {
+			Gauge.builder("stampede.backend.circuit.open", circuit,
+					(breaker) -> (breaker.circuitState() == CircuitBreaker.State.CLOSED) ? 0 : 1)
+				.description("1 while the backend's circuit is open or half-open, else 0")
+				.tag("backend", circuit.name())
+				.register(registry);
+		}
 		this.stampede.setObserver(this);
 		this.stampede.cacheNames().forEach((cache) -> cacheAdded(cache, this.stampede.stats(cache)));
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
+import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.local.LocalBackend;
 import dev.stampede.codec.JdkSerializationCodec;
@@ -57,7 +58,7 @@ public final class StampedeAutoConfiguration {
 		StampedeProperties.Backend backend = properties
 			.determineBackend(redisClasses && RedisBackends.hasConnection(beanFactory));
 		logger.info("Stampede uses the {} backend", backend.name().toLowerCase());
-		return switch (backend) {
+		StampedeBackend shared = switch (backend) {
 			case LOCAL -> new LocalBackend(properties.getLocal().getMaximumSize());
 			case MEMCACHED -> {
 				if (!ClassUtils.isPresent(XMEMCACHED_CLIENT, resourceLoader.getClassLoader())) {
@@ -76,6 +77,11 @@ public final class StampedeAutoConfiguration {
 				yield RedisBackends.create(beanFactory, codec);
 			}
 		};
+		StampedeProperties.CircuitBreaker circuit = properties.getCircuitBreaker();
+		if (backend == StampedeProperties.Backend.LOCAL || !circuit.isEnabled()) {
+			return shared;
+		}
+		return new CircuitBreakingBackend(shared, circuit.getFailureThreshold(), circuit.getOpenFor());
 	}
 
 	@Bean

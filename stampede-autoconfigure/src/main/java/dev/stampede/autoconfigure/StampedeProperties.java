@@ -52,6 +52,8 @@ public class StampedeProperties implements Validator {
 
 	private final Health health = new Health();
 
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
 	/**
 	 * Per-cache settings, by cache name. They win over annotation attributes and
 	 * defaults.
@@ -100,6 +102,10 @@ public class StampedeProperties implements Validator {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	public Map<String, CacheOverrides> getCaches() {
@@ -165,6 +171,14 @@ public class StampedeProperties implements Validator {
 		if (properties.refresh.threads < 1) {
 			errors.reject("stampede.invalid", "stampede.refresh.threads: must be at least 1, was "
 					+ properties.refresh.threads);
+		}
+		if (properties.circuitBreaker.failureThreshold < 1) {
+			errors.reject("stampede.invalid", "stampede.circuit-breaker.failure-threshold: must be at least 1, was "
+					+ properties.circuitBreaker.failureThreshold);
+		}
+		if (properties.circuitBreaker.openFor.isNegative() || properties.circuitBreaker.openFor.isZero()) {
+			errors.reject("stampede.invalid", "stampede.circuit-breaker.open-for: must be longer than 0, was "
+					+ properties.circuitBreaker.openFor.toMillis() + " ms");
 		}
 		if (properties.refresh.queueCapacity < 1) {
 			errors.reject("stampede.invalid", "stampede.refresh.queue-capacity: must be at least 1, was "
@@ -245,6 +259,52 @@ public class StampedeProperties implements Validator {
 
 		public void setMaximumSize(long maximumSize) {
 			this.maximumSize = maximumSize;
+		}
+
+	}
+
+	/** The circuit breaker in front of a shared backend. */
+	public static class CircuitBreaker {
+
+		/**
+		 * Whether a shared backend that keeps failing is skipped for a while, so that
+		 * calls stop paying its timeout.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Consecutive failed backend operations that open the circuit.
+		 */
+		private int failureThreshold = 5;
+
+		/**
+		 * How long an open circuit skips the backend before one probe request decides
+		 * whether to close it.
+		 */
+		private Duration openFor = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenFor() {
+			return this.openFor;
+		}
+
+		public void setOpenFor(Duration openFor) {
+			this.openFor = openFor;
 		}
 
 	}

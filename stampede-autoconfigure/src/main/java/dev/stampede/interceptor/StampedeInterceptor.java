@@ -29,6 +29,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.MethodClassKey;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
@@ -232,9 +233,10 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		CacheSettings.Overrides overrides = CacheSettings.Overrides.durations(duration(protect.ttl(), "ttl", origin),
 				duration(protect.staleTtl(), "staleTtl", origin), duration(protect.leaseTtl(), "leaseTtl", origin),
 				duration(protect.maxWait(), "maxWait", origin));
+		ReturnKind returnKind = ReturnKind.of(method);
 		CallSite site;
 		try {
-			site = this.stampede.obtain().callSite(cache, overrides, origin);
+			site = this.stampede.obtain().callSite(cache, overrides, origin, returnKind.valueType(method));
 		}
 		catch (InvalidSettingException ex) {
 			throw new IllegalStateException("Invalid settings for @StampedeProtected " + origin + ": "
@@ -242,7 +244,7 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		}
 		return new Protect(method, site, expression(protect.key(), element, "key", origin),
 				expression(protect.condition(), element, "condition", origin),
-				expression(protect.unless(), element, "unless", origin), ReturnKind.of(method), origin);
+				expression(protect.unless(), element, "unless", origin), returnKind, origin);
 	}
 
 	private String requireCache(String cache, String annotation, String origin) {
@@ -301,6 +303,14 @@ public final class StampedeInterceptor implements MethodInterceptor {
 				return FUTURE;
 			}
 			return VALUE;
+		}
+
+		// What is cached: the method's result, or the content of its Optional or future.
+		Class<?> valueType(Method method) {
+			if (this == VALUE) {
+				return ClassUtils.resolvePrimitiveIfNecessary(method.getReturnType());
+			}
+			return ResolvableType.forMethodReturnType(method).getGeneric(0).resolve(Object.class);
 		}
 
 	}

@@ -49,7 +49,7 @@ class StampedeAutoConfigurationTests {
 	@Test
 	void memcachedServersSelectTheMemcachedBackend() {
 		this.runner.withPropertyValues("stampede.memcached.servers=" + memcached.server().address())
-			.run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(MemcachedBackend.class));
+			.run((context) -> assertThat(context.getBean(StampedeBackend.class).name()).isEqualTo("memcached"));
 	}
 
 	@Test
@@ -61,13 +61,13 @@ class StampedeAutoConfigurationTests {
 
 	@Test
 	void aRedisConnectionSelectsTheRedisBackend() {
-		withRedis().run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(RedisBackend.class));
+		withRedis().run((context) -> assertThat(context.getBean(StampedeBackend.class).name()).isEqualTo("redis"));
 	}
 
 	@Test
 	void memcachedServersWinOverARedisConnection() {
 		withRedis().withPropertyValues("stampede.memcached.servers=" + memcached.server().address())
-			.run((context) -> assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(MemcachedBackend.class));
+			.run((context) -> assertThat(context.getBean(StampedeBackend.class).name()).isEqualTo("memcached"));
 	}
 
 	@Test
@@ -94,7 +94,7 @@ class StampedeAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Stampede stampede = context.getBean(Stampede.class);
-				assertThat(stampede.getBackend()).isInstanceOf(RedisBackend.class);
+				assertThat(stampede.getBackend().name()).isEqualTo("redis");
 				assertThat(stampede.get("down", "key", () -> "from the method")).isEqualTo("from the method");
 			});
 	}

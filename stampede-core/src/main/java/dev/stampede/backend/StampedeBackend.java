@@ -35,6 +35,7 @@ public interface StampedeBackend extends AutoCloseable {
 	 * engine's waiters that the lease ended, with the write where they can.
 	 * @param cache the key's cache, which names the notification
 	 * @return whether the value was written
+	 * @throws dev.stampede.StampedeValueTooLargeException if the value is too large to store
 	 */
 	boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl);
 

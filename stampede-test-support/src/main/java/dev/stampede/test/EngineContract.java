@@ -529,6 +529,42 @@ public abstract class EngineContract {
 		assertThat(loads.get() - loadsBefore).isBetween(2, (int) seconds + 1);
 	}
 
+	@Test
+	void aLoaderSlowerThanLeaseTtlLosesItsLeaseAndItsLateWriteIsDropped() throws Exception {
+		Stampede slowEngine = engine(SETTINGS);
+		Stampede otherEngine = engine(SETTINGS);
+		String key = uniqueKey();
+		CountDownLatch loading = new CountDownLatch(1);
+		AtomicInteger loads = new AtomicInteger();
+		FutureTask<Object> slow = new FutureTask<>(() -> slowEngine.get(CACHE, key, () -> {
+			loads.incrementAndGet();
+			loading.countDown();
+			Thread.sleep(SETTINGS.leaseTtl().toMillis() + 1500);
+			return "slow";
+		}));
+		new Thread(slow, "slow-loader").start();
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(otherEngine.get(CACHE, key, () -> {
+			loads.incrementAndGet();
+			return "after the lease expired";
+		})).isEqualTo("after the lease expired");
+		assertThat(slow.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("slow");
+		assertThat(loads).as("the slow load and at most one more").hasValue(2);
+		assertThat(otherEngine.get(CACHE, key, () -> "loaded again")).isEqualTo("after the lease expired");
+	}
+
+	@Test
+	void aStoredValueOfAnotherTypeIsAMissNeverAClassCastException() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		engine.get(CACHE, key, () -> "a string written by another version");
+		var integers = engine.callSite(CACHE, CacheSettings.Overrides.NONE, "integers", Integer.class);
+		Integer value = engine.get(integers, key, () -> 42, (loaded) -> true);
+		assertThat(value).isEqualTo(42);
+		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
+		assertThat(engine.get(integers, key, () -> -1, (loaded) -> true)).isEqualTo(42);
+	}
+
 	private static long waits(CacheStats stats) {
 		return stats.count(dev.stampede.Outcome.MISS) + stats.count(dev.stampede.Outcome.LEASE_LOST)
 				+ stats.count(dev.stampede.Outcome.LEASE_WON);

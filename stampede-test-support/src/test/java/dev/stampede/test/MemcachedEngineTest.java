@@ -2,8 +2,10 @@ package dev.stampede.test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.stampede.Stampede;
+import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,39 @@ class MemcachedEngineTest extends EngineContract {
 		await().atMost(localTtl.plusSeconds(2))
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> other.get("contract", key, () -> "new"), "new"::equals);
+	}
+
+	@Test
+	void aValueTooLargeForMemcachedIsReturnedUncachedAndCounted() {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		for (int i = 0; i < 3; i++) {
+			byte[] value = engine.get("contract", key, () -> {
+				loads.incrementAndGet();
+				return new byte[2 * 1024 * 1024];
+			});
+			assertThat(value).hasSize(2 * 1024 * 1024);
+		}
+		assertThat(loads).hasValue(3);
+		assertThat(engine.stats("contract").count(dev.stampede.Outcome.NOT_STORED)).isEqualTo(3);
+		assertThat(engine.getBackend().read(engine.backendKey("contract", key))).isEqualTo(Slot.EMPTY);
+	}
+
+	@Test
+	void garbageWrittenUnderTheKeyByAnotherProgramIsAMiss() throws Exception {
+		Stampede engine = engine(SETTINGS);
+		String key = uniqueKey();
+		MemcachedBackend other = MemcachedBackendTest.connect(memcached.server().address());
+		try {
+			other.getClient().set(engine.backendKey("contract", key), 60, "not an envelope");
+		}
+		finally {
+			other.close();
+		}
+		assertThat(engine.get("contract", key, () -> "loaded")).isEqualTo("loaded");
+		assertThat(engine.get("contract", key, () -> "loaded again")).isEqualTo("loaded");
+		assertThat(engine.stats("contract").count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
 	}
 
 	private long memcachedReads() throws Exception {

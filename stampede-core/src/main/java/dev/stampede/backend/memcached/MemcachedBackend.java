@@ -10,6 +10,7 @@ import dev.stampede.CacheSettings;
 import dev.stampede.InvalidSettingException;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeException;
+import dev.stampede.StampedeValueTooLargeException;
 import dev.stampede.backend.Envelope;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
@@ -46,6 +47,9 @@ public final class MemcachedBackend implements StampedeBackend {
 	private static final byte LEASE = 'L';
 
 	private static final long MAX_RELATIVE_EXPIRY_SECONDS = Duration.ofDays(30).toSeconds();
+
+	// memcached's default item size limit is 1 MB, item header and key included.
+	private static final int MAX_VALUE_BYTES = 1024 * 1024 - 1024;
 
 	private final MemcachedClient client;
 
@@ -162,7 +166,7 @@ public final class MemcachedBackend implements StampedeBackend {
 
 	@Override
 	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-		byte[] value = this.codec.encode(envelope);
+		byte[] value = encode(envelope);
 		GetsResponse<byte[]> current = gets(key);
 		if (current == null || !Arrays.equals(current.getValue(), lease(token))) {
 			return false;
@@ -188,7 +192,7 @@ public final class MemcachedBackend implements StampedeBackend {
 
 	@Override
 	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-		return cas(key, valueExpiry(ttl), this.codec.encode(envelope), version);
+		return cas(key, valueExpiry(ttl), encode(envelope), version);
 	}
 
 	@Override
@@ -259,6 +263,15 @@ public final class MemcachedBackend implements StampedeBackend {
 	// Two characters, which the at most 245 characters of a hashed key leave room for.
 	static String refreshKey(String key) {
 		return key + "~r";
+	}
+
+	private byte[] encode(Envelope envelope) {
+		byte[] value = this.codec.encode(envelope);
+		if (value.length > MAX_VALUE_BYTES) {
+			throw new StampedeValueTooLargeException("the value takes " + value.length + " bytes, and memcached "
+					+ "stores at most " + MAX_VALUE_BYTES + " (its item size limit is 1 MB)");
+		}
+		return value;
 	}
 
 	private static byte[] lease(String token) {

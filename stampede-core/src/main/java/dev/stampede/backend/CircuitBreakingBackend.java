@@ -1,0 +1,153 @@
+package dev.stampede.backend;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import dev.stampede.CacheSettings;
+import dev.stampede.StampedeBackendException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+
+/**
+ * A backend behind a circuit breaker (Resilience4j's). After {@code failureThreshold}
+ * consecutive failures it stops sending requests for {@code openFor}, so that calls go
+ * straight to their failure policy instead of each paying the operation timeout;
+ * then one probe request decides whether to close again.
+ */
+public final class CircuitBreakingBackend implements StampedeBackend {
+
+	private final StampedeBackend delegate;
+
+	private final CircuitBreaker breaker;
+
+	private final Duration openFor;
+
+	/**
+	 * Guards {@code delegate}.
+	 * @param delegate the backend
+	 * @param failureThreshold consecutive failures that open the circuit
+	 * @param openFor how long an open circuit rejects requests before a probe
+	 */
+	public CircuitBreakingBackend(StampedeBackend delegate, int failureThreshold, Duration openFor) {
+		this.delegate = delegate;
+		this.openFor = openFor;
+		this.breaker = CircuitBreaker.of("stampede-" + delegate.name(), CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(failureThreshold)
+			.minimumNumberOfCalls(failureThreshold)
+			.failureRateThreshold(100)
+			.waitDurationInOpenState(openFor)
+			.permittedNumberOfCallsInHalfOpenState(1)
+			.recordExceptions(StampedeBackendException.class)
+			.build());
+	}
+
+	/** State of the circuit: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */
+	public CircuitBreaker.State circuitState() {
+		return this.breaker.getState();
+	}
+
+	/** The guarded backend. */
+	public StampedeBackend getDelegate() {
+		return this.delegate;
+	}
+
+	@Override
+	public String name() {
+		return this.delegate.name();
+	}
+
+	@Override
+	public Slot read(String key) {
+		return guarded(() -> this.delegate.read(key));
+	}
+
+	@Override
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
+		return guarded(() -> this.delegate.tryLease(key, observed, token, leaseTtl));
+	}
+
+	@Override
+	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
+		return guarded(() -> this.delegate.fulfilLease(cache, key, token, envelope, ttl));
+	}
+
+	@Override
+	public void abandonLease(String cache, String key, String token) {
+		run(() -> this.delegate.abandonLease(cache, key, token));
+	}
+
+	@Override
+	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
+		return guarded(() -> this.delegate.tryRefreshLease(key, token, leaseTtl));
+	}
+
+	@Override
+	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
+		return guarded(() -> this.delegate.replace(key, version, envelope, ttl));
+	}
+
+	@Override
+	public void releaseRefreshLease(String key, String token) {
+		run(() -> this.delegate.releaseRefreshLease(key, token));
+	}
+
+	@Override
+	public void evict(String key) {
+		run(() -> this.delegate.evict(key));
+	}
+
+	@Override
+	public long generation(String key) {
+		return guarded(() -> this.delegate.generation(key));
+	}
+
+	@Override
+	public long nextGeneration(String key) {
+		return guarded(() -> this.delegate.nextGeneration(key));
+	}
+
+	@Override
+	public void publishEviction(String cache, String key) {
+		run(() -> this.delegate.publishEviction(cache, key));
+	}
+
+	@Override
+	public AutoCloseable subscribe(KeyEventListener listener) {
+		return this.delegate.subscribe(listener);
+	}
+
+	@Override
+	public void validate(CacheSettings settings) {
+		this.delegate.validate(settings);
+	}
+
+	@Override
+	public void close() {
+		this.delegate.close();
+	}
+
+	@Override
+	public String toString() {
+		return this.delegate.toString();
+	}
+
+	private void run(Runnable operation) {
+		guarded(() -> {
+			operation.run();
+			return null;
+		});
+	}
+
+	private <T> T guarded(Supplier<T> operation) {
+		try {
+			return this.breaker.executeSupplier(operation);
+		}
+		catch (CallNotPermittedException ex) {
+			throw new StampedeBackendException("The " + name() + " backend is skipped: its circuit opened after "
+					+ "consecutive failures, and it is probed again within " + this.openFor.toMillis() + " ms", ex);
+		}
+	}
+
+}
