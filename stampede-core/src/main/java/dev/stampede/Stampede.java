@@ -602,6 +602,11 @@ public final class Stampede implements AutoCloseable {
 			if (!this.backend.tryRefreshLease(backendKey, token, site.settings().leaseTtl())) {
 				return current.value();
 			}
+			// Another caller may have refreshed it between this caller's read and its lease.
+			if (this.backend.read(backendKey) instanceof Slot.Present now && now.version() != present.version()) {
+				releaseRefreshLease(site, keyString, backendKey, token);
+				return isUsable(site, now.envelope()) ? now.envelope().value() : current.value();
+			}
 		}
 		catch (StampedeBackendException ex) {
 			warnBackendFailure(site, keyString, "take the refresh lease of", ex);

@@ -31,20 +31,29 @@ public final class Stampedes {
 	 * @return what each caller returned or threw, in thread order
 	 */
 	public static List<Outcome> run(int threads, Callable<?> caller) {
+		return run(threads, BOUND, caller);
+	}
+
+	/**
+	 * Runs {@code callers} on {@code threads} threads at once, failing if they take
+	 * longer than {@code bound} in all.
+	 * @return what each caller returned or threw, in thread order
+	 */
+	public static List<Outcome> run(int threads, Duration bound, Callable<?> caller) {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		CyclicBarrier barrier = new CyclicBarrier(threads);
 		try {
 			List<Future<?>> futures = new ArrayList<>();
 			for (int i = 0; i < threads; i++) {
 				futures.add(pool.submit(() -> {
-					barrier.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+					barrier.await(bound.toSeconds(), TimeUnit.SECONDS);
 					return caller.call();
 				}));
 			}
-			long deadline = System.nanoTime() + BOUND.toNanos();
+			long deadline = System.nanoTime() + bound.toNanos();
 			List<Outcome> outcomes = new ArrayList<>();
 			for (Future<?> future : futures) {
-				outcomes.add(outcome(future, deadline));
+				outcomes.add(outcome(future, deadline, bound));
 			}
 			return outcomes;
 		}
@@ -53,7 +62,7 @@ public final class Stampedes {
 		}
 	}
 
-	private static Outcome outcome(Future<?> future, long deadline) {
+	private static Outcome outcome(Future<?> future, long deadline, Duration bound) {
 		try {
 			return new Outcome(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null);
 		}
@@ -61,7 +70,7 @@ public final class Stampedes {
 			return new Outcome(null, ex.getCause());
 		}
 		catch (TimeoutException ex) {
-			throw new AssertionError("A caller did not return within " + BOUND.toSeconds() + " s", ex);
+			throw new AssertionError("A caller did not return within " + bound.toSeconds() + " s", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

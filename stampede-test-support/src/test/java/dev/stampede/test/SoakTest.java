@@ -72,7 +72,7 @@ class SoakTest {
 			this.memcached.server().restart();
 		}, "restarts");
 		restarts.start();
-		List<Outcome> outcomes = Stampedes.run(32, () -> {
+		List<Outcome> outcomes = Stampedes.run(32, RUN.plus(CALL_BOUND).plusSeconds(30), () -> {
 			Stampede engine = engines.get(thread.getAndIncrement() % engines.size());
 			long calls = 0;
 			while (System.nanoTime() < deadline) {
