@@ -242,18 +242,8 @@ public abstract class EngineContract {
 	void aValueComputedBeforeAnEvictionIsNotWritten() throws Exception {
 		Stampede engine = engine(SETTINGS);
 		String key = uniqueKey();
-		CountDownLatch loading = new CountDownLatch(1);
-		CountDownLatch evicted = new CountDownLatch(1);
-		FutureTask<Object> winner = new FutureTask<>(() -> engine.get(CACHE, key, () -> {
-			loading.countDown();
-			evicted.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
-			return "computed from data the eviction replaced";
-		}));
-		new Thread(winner, "winner").start();
-		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		engine.evict(CACHE, key);
-		evicted.countDown();
-		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS))
+		assertThat(whileLoading(engine, key, "computed from data the eviction replaced",
+				() -> engine.evict(CACHE, key)))
 			.isEqualTo("computed from data the eviction replaced");
 		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 		assertThat(engine.get(CACHE, key, () -> "fresh")).isEqualTo("fresh");
@@ -428,18 +418,7 @@ public abstract class EngineContract {
 		String key = uniqueKey();
 		engine.get(CACHE, key, () -> "stale");
 		Thread.sleep(400);
-		CountDownLatch refreshing = new CountDownLatch(1);
-		CountDownLatch evicted = new CountDownLatch(1);
-		FutureTask<Object> refresher = new FutureTask<>(() -> engine.get(CACHE, key, () -> {
-			refreshing.countDown();
-			evicted.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
-			return "refreshed from data the eviction replaced";
-		}));
-		new Thread(refresher, "refresher").start();
-		assertThat(refreshing.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		engine.evict(CACHE, key);
-		evicted.countDown();
-		refresher.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+		whileLoading(engine, key, "refreshed from data the eviction replaced", () -> engine.evict(CACHE, key));
 		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 	}
 
@@ -563,6 +542,26 @@ public abstract class EngineContract {
 		assertThat(value).isEqualTo(42);
 		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
 		assertThat(engine.get(integers, key, () -> -1, (loaded) -> true)).isEqualTo(42);
+	}
+
+	/**
+	 * Calls {@code engine} for {@code key} on a thread of its own, with a loader that
+	 * holds on until {@code duringLoad} has run, and returns what the call returned.
+	 */
+	private static Object whileLoading(Stampede engine, String key, String loaded, Runnable duringLoad)
+			throws Exception {
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(1);
+		FutureTask<Object> call = new FutureTask<>(() -> engine.get(CACHE, key, () -> {
+			loading.countDown();
+			done.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+			return loaded;
+		}));
+		new Thread(call, "loader").start();
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		duringLoad.run();
+		done.countDown();
+		return call.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
 	}
 
 	private static long waits(CacheStats stats) {

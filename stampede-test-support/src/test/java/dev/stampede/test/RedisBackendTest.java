@@ -1,5 +1,7 @@
 package dev.stampede.test;
 
+import java.util.function.Consumer;
+
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.redis.RedisBackend;
@@ -19,8 +21,13 @@ class RedisBackendTest extends BackendContract {
 
 	@Override
 	protected StampedeBackend createBackend() {
-		LettuceConnectionFactory factory = redis.server().connectionFactory();
-		closeAfterTest(factory::destroy);
+		return connect(redis.server(), this::closeAfterTest);
+	}
+
+	/** A backend on a new connection to {@code server}, whose connection {@code closeAfterTest} closes. */
+	static RedisBackend connect(RedisServer server, Consumer<AutoCloseable> closeAfterTest) {
+		LettuceConnectionFactory factory = server.connectionFactory();
+		closeAfterTest.accept(factory::destroy);
 		return new RedisBackend(factory, new JdkSerializationCodec(null));
 	}
 

@@ -5,8 +5,6 @@ import java.util.Properties;
 
 import dev.stampede.Stampede;
 import dev.stampede.backend.StampedeBackend;
-import dev.stampede.backend.redis.RedisBackend;
-import dev.stampede.codec.JdkSerializationCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,9 +21,7 @@ class RedisEngineTest extends EngineContract {
 
 	@Override
 	protected StampedeBackend createBackend() {
-		LettuceConnectionFactory factory = redis.server().connectionFactory();
-		closeAfterTest(factory::destroy);
-		return new RedisBackend(factory, new JdkSerializationCodec(null));
+		return RedisBackendTest.connect(redis.server(), this::closeAfterTest);
 	}
 
 	@Test

@@ -1,11 +1,7 @@
 package dev.stampede.test;
 
 import dev.stampede.backend.StampedeBackend;
-import dev.stampede.backend.redis.RedisBackend;
-import dev.stampede.codec.JdkSerializationCodec;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 class RedisOutageTest extends OutageContract {
 
@@ -19,9 +15,7 @@ class RedisOutageTest extends OutageContract {
 
 	@Override
 	protected StampedeBackend connect() {
-		LettuceConnectionFactory factory = this.redis.server().connectionFactory();
-		closeAfterTest(factory::destroy);
-		return new RedisBackend(factory, new JdkSerializationCodec(null));
+		return RedisBackendTest.connect(this.redis.server(), this::closeAfterTest);
 	}
 
 }
