@@ -2,6 +2,7 @@ package dev.stampede.sample;
 
 import java.util.Map;
 
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -21,8 +22,13 @@ class ProductController {
 	}
 
 	@GetMapping("/products/{id}")
-	Product product(@PathVariable long id) throws InterruptedException {
-		return this.service.find(id);
+	ResponseEntity<Product> product(@PathVariable long id) {
+		return ResponseEntity.of(this.service.find(id));
+	}
+
+	@GetMapping("/products/{id}/unprotected")
+	ResponseEntity<Product> unprotected(@PathVariable long id) {
+		return ResponseEntity.of(this.service.findUnprotected(id));
 	}
 
 	@PutMapping("/products/{id}")

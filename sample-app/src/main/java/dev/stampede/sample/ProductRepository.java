@@ -1,44 +1,45 @@
 package dev.stampede.sample;
 
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Stands in for a database whose product query is expensive, and counts the queries
- * it really runs.
+ * The catalogue's table, with a deliberately expensive product query, and the
+ * database's own count of how often that query ran.
  */
 @Repository
 public class ProductRepository {
 
-	private final Map<Long, Product> products = new ConcurrentHashMap<>();
+	private final JdbcClient jdbc;
 
-	private final AtomicLong queries = new AtomicLong();
+	private final String slowQuery;
 
-	private final Duration queryTime;
+	private final String queryCount;
 
-	public ProductRepository(@Value("${sample.query-time:300ms}") Duration queryTime) {
-		this.queryTime = queryTime;
+	public ProductRepository(JdbcClient jdbc, @Value("${sample.slow-query}") String slowQuery,
+			@Value("${sample.query-count}") String queryCount) {
+		this.jdbc = jdbc;
+		this.slowQuery = slowQuery;
+		this.queryCount = queryCount;
 	}
 
-	public Product slowQuery(long id) throws InterruptedException {
-		this.queries.incrementAndGet();
-		Thread.sleep(this.queryTime.toMillis());
-		return this.products.computeIfAbsent(id,
-				(key) -> new Product(key, "Product " + key, BigDecimal.valueOf(10 + key % 90)));
+	/** Looks a product up the expensive way. */
+	public Optional<Product> slowQuery(long id) {
+		return this.jdbc.sql(this.slowQuery).param(id).query(Product.class).optional();
 	}
 
 	public void save(Product product) {
-		this.products.put(product.id(), product);
+		this.jdbc.sql("UPDATE product SET name = ?, price = ? WHERE id = ?")
+			.params(product.name(), product.price(), product.id())
+			.update();
 	}
 
+	/** How many times the database ran the expensive query, by its own statistics. */
 	public long queries() {
-		return this.queries.get();
+		return this.jdbc.sql(this.queryCount).query(Long.class).single();
 	}
 
 }

@@ -1,13 +1,16 @@
 package dev.stampede.sample;
 
+import java.util.Optional;
+
 import dev.stampede.annotation.StampedeEvict;
 import dev.stampede.annotation.StampedeProtected;
 
 import org.springframework.stereotype.Service;
 
 /**
- * The service Stampede protects: however many requests miss a product at once, one
- * query runs.
+ * The service Stampede protects: however many requests miss a product at once, the
+ * database runs one query. {@link #findUnprotected} is the same lookup without
+ * protection, to compare.
  */
 @Service
 public class ProductService {
@@ -19,7 +22,11 @@ public class ProductService {
 	}
 
 	@StampedeProtected(cache = "products", key = "#id", ttl = "30s")
-	public Product find(long id) throws InterruptedException {
+	public Optional<Product> find(long id) {
+		return this.repository.slowQuery(id);
+	}
+
+	public Optional<Product> findUnprotected(long id) {
 		return this.repository.slowQuery(id);
 	}
 

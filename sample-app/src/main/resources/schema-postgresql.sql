@@ -1,0 +1,6 @@
+CREATE TABLE IF NOT EXISTS product (
+    id    BIGINT PRIMARY KEY,
+    name  VARCHAR(200) NOT NULL,
+    price DECIMAL(10, 2) NOT NULL
+);
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
