@@ -341,8 +341,10 @@ public abstract class EngineContract {
 			Thread.sleep(200);
 			return "v" + loads.incrementAndGet();
 		}));
+		// One refresh; the refresher gets v2, the callers it did not keep waiting get v1
+		// (a caller the scheduler held back past the refresh may read v2 as well).
 		assertThat(loads).hasValue(2);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1", "v2").containsOnlyOnce("v2");
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1", "v2").contains("v1", "v2");
 		assertThat(engine.get(CACHE, key, () -> "not loaded")).isEqualTo("v2");
 		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.STALE)).isPositive();
 	}
@@ -361,7 +363,7 @@ public abstract class EngineContract {
 			return "v" + loads.incrementAndGet();
 		}));
 		assertThat(loads).hasValue(2);
-		assertThat(outcomes).extracting(Outcome::value).containsOnlyOnce("v2");
+		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1", "v2").contains("v1", "v2");
 	}
 
 	@Test
