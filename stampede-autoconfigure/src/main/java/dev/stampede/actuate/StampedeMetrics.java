@@ -1,8 +1,10 @@
 package dev.stampede.actuate;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.stampede.CacheStats;
@@ -34,7 +36,7 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-	private volatile @Nullable MeterRegistry registry;
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	public StampedeMetrics(Stampede stampede) {
 		this.stampede = stampede;
@@ -42,7 +44,7 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		this.registry = registry;
+		this.registries.add(registry);
 		if (this.stampede.getBackend() instanceof CircuitBreakingBackend circuit) {
 			Gauge.builder("stampede.backend.circuit.open", circuit,
 					(breaker) -> (breaker.circuitState() == CircuitBreaker.State.CLOSED) ? 0 : 1)
@@ -51,15 +53,15 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 				.register(registry);
 		}
 		this.stampede.setObserver(this);
-		this.stampede.cacheNames().forEach((cache) -> cacheAdded(cache, this.stampede.stats(cache)));
+		this.stampede.cacheNames().forEach((cache) -> register(registry, cache, this.stampede.stats(cache)));
 	}
 
 	@Override
 	public void cacheAdded(String cache, CacheStats stats) {
-		MeterRegistry registry = this.registry;
-		if (registry == null) {
-			return;
-		}
+		this.registries.forEach((registry) -> register(registry, cache, stats));
+	}
+
+	private void register(MeterRegistry registry, String cache, CacheStats stats) {
 		for (Outcome outcome : Outcome.values()) {
 			FunctionCounter.builder("stampede.calls", stats, (counted) -> counted.count(outcome))
 				.description("Protected calls by outcome")
@@ -86,9 +88,8 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 
 	@Override
 	public void backendFailed(String backend, StampedeBackendException error) {
-		MeterRegistry registry = this.registry;
-		if (registry != null) {
-			Throwable cause = (error.getCause() != null) ? error.getCause() : error;
+		Throwable cause = (error.getCause() != null) ? error.getCause() : error;
+		for (MeterRegistry registry : this.registries) {
 			Counter.builder("stampede.backend.errors")
 				.description("Failed backend operations")
 				.tag("backend", backend)
@@ -99,12 +100,14 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 	}
 
 	private void record(String name, String cache, @Nullable String result, long nanos) {
-		MeterRegistry registry = this.registry;
-		if (registry == null) {
-			return;
+		for (MeterRegistry registry : this.registries) {
+			timer(registry, name, cache, result).record(nanos, TimeUnit.NANOSECONDS);
 		}
-		String id = name + '|' + cache + '|' + result;
-		Timer timer = this.timers.computeIfAbsent(id, (key) -> {
+	}
+
+	private Timer timer(MeterRegistry registry, String name, String cache, @Nullable String result) {
+		String id = System.identityHashCode(registry) + "|" + name + '|' + cache + '|' + result;
+		return this.timers.computeIfAbsent(id, (key) -> {
 			Timer.Builder builder = Timer.builder(name).tag("cache", cache);
 			if (result != null) {
 				builder.tag("result", result).description("Time the protected method took to load a value");
@@ -114,7 +117,6 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 			}
 			return builder.register(registry);
 		});
-		timer.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 }

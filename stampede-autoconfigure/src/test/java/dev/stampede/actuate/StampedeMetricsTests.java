@@ -1,0 +1,38 @@
+package dev.stampede.actuate;
+
+import java.util.List;
+
+import dev.stampede.Stampede;
+import dev.stampede.backend.local.LocalBackend;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StampedeMetricsTests {
+
+	@Test
+	void everyBoundRegistryCountsCallsAndLoadsOfCachesSeenBeforeAndAfterBinding() {
+		try (Stampede stampede = new Stampede(new LocalBackend(100))) {
+			stampede.get("before", "key", () -> "value");
+			List<MeterRegistry> registries = List.of(new SimpleMeterRegistry(), new SimpleMeterRegistry());
+			StampedeMetrics metrics = new StampedeMetrics(stampede);
+			registries.forEach(metrics::bindTo);
+			stampede.get("after", "key", () -> "value");
+			stampede.get("after", "key", () -> "value");
+			for (MeterRegistry registry : registries) {
+				assertThat(registry.get("stampede.calls").tags("cache", "before", "outcome", "lease-won")
+					.functionCounter()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("stampede.calls").tags("cache", "after", "outcome", "hit")
+					.functionCounter()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("stampede.load").tags("cache", "after", "result", "success").timer().count())
+					.isEqualTo(1);
+				assertThat(registry.get("stampede.leases.held").tags("cache", "after").gauge().value()).isZero();
+			}
+		}
+	}
+
+}
