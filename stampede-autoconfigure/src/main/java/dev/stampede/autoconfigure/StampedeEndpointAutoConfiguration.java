@@ -15,13 +15,14 @@ import org.springframework.context.annotation.Bean;
  * endpoint is available.
  */
 @AutoConfiguration(after = StampedeAutoConfiguration.class)
-@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
 @ConditionalOnBean(Stampede.class)
-@ConditionalOnAvailableEndpoint(StampedeEndpoint.class)
 public final class StampedeEndpointAutoConfiguration {
 
+	// On the method, so that the condition's class is only read once Actuator is known to be there.
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(StampedeEndpoint.class)
 	StampedeEndpoint stampedeEndpoint(Stampede stampede) {
 		return new StampedeEndpoint(stampede);
 	}

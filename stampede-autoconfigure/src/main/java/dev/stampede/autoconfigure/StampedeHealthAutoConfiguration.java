@@ -9,20 +9,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
  * The {@code stampede} health indicator of the backend.
  */
 @AutoConfiguration(after = StampedeAutoConfiguration.class)
-@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnBean(Stampede.class)
-@ConditionalOnEnabledHealthIndicator("stampede")
 public final class StampedeHealthAutoConfiguration {
 
+	// On the method, so that the condition's class is only read once Boot's health support is known to be there.
 	@Bean
 	@ConditionalOnMissingBean(name = "stampedeHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("stampede")
 	StampedeHealthIndicator stampedeHealthIndicator(Stampede stampede, StampedeProperties properties) {
 		Boolean configured = properties.getHealth().getDownWhenBackendDown();
 		boolean down = (configured != null) ? configured

@@ -52,6 +52,7 @@ class StampedeActuatorTests {
 	void theEndpointShowsTheBackendAndEveryCacheWithSettingsAndCounters() throws Exception {
 		String json = get("/actuator/stampede", 200);
 		assertThat(JsonPath.<String>read(json, "$.backend")).isEqualTo("local");
+		assertThat(JsonPath.<String>read(json, "$.connection")).isNotBlank();
 		assertThat(JsonPath.<String>read(json, "$.caches.products.settings.ttl")).isEqualTo("10m");
 		assertThat(JsonPath.<String>read(json, "$.caches.products.settings.leaseTtl")).isEqualTo("10s");
 		assertThat(JsonPath.<Integer>read(json, "$.caches.products.calls.lease-won")).isPositive();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +66,12 @@ class StampedeHealthTests {
 	void theIndicatorCanBeSwitchedOffLikeAnyOther() {
 		this.runner.withPropertyValues("management.health.stampede.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(StampedeHealthIndicator.class));
+	}
+
+	@Test
+	void thereIsNoIndicatorWithoutBootsHealthSupport() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(StampedeHealthIndicator.class));
 	}
 
 	private ApplicationContextRunner withMemcached() {

@@ -153,6 +153,7 @@ public abstract class EngineContract {
 			.withMessageContaining("cache '" + CACHE + "' key '" + key + "'")
 			.satisfies((ex) -> assertThat(ex.getWaited()).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
 		assertThat(loads).hasValue(0);
+		assertThat(engine.inFlightCount()).isZero();
 	}
 
 	@Test
@@ -163,6 +164,7 @@ public abstract class EngineContract {
 		engine.getBackend().tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
 		assertThat(engine.get(CACHE, key, () -> "direct")).isEqualTo("direct");
 		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(new Slot.Leased("slow-holder"));
+		assertThat(engine.inFlightCount()).isZero();
 	}
 
 	@Test

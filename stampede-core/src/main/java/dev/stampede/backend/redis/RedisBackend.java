@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.PatternTopic;
@@ -272,7 +273,10 @@ public final class RedisBackend implements StampedeBackend {
 
 	@Override
 	public String toString() {
-		return "redis " + this.connectionFactory;
+		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
+			return "redis " + lettuce.getHostName() + ":" + lettuce.getPort();
+		}
+		return "redis";
 	}
 
 	// Subscribes at once when Redis is up, so that no event published after this returns
