@@ -337,12 +337,7 @@ public abstract class EngineContract {
 		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.INLINE, 0));
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		engine.get(CACHE, key, () -> "v" + loads.incrementAndGet());
-		Thread.sleep(400);
-		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> {
-			Thread.sleep(200);
-			return "v" + loads.incrementAndGet();
-		}));
+		List<Outcome> outcomes = stampedeOnAStaleValue(List.of(engine), key, 16, loads);
 		// One refresh; the refresher gets v2, the callers it did not keep waiting get v1
 		// (a caller the scheduler held back past the refresh may read v2 as well).
 		assertThat(loads).hasValue(2);
@@ -355,15 +350,8 @@ public abstract class EngineContract {
 	void engineInstancesRefreshAStaleValueOnceBetweenThem() throws Exception {
 		CacheSettings settings = stale(Duration.ofMillis(300), RefreshMode.INLINE, 0);
 		List<Stampede> engines = List.of(engine(settings), engine(settings), engine(settings), engine(settings));
-		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		engines.get(0).get(CACHE, key, () -> "v" + loads.incrementAndGet());
-		Thread.sleep(400);
-		AtomicInteger thread = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(32, () -> engines.get(thread.getAndIncrement() % 4).get(CACHE, key, () -> {
-			Thread.sleep(200);
-			return "v" + loads.incrementAndGet();
-		}));
+		List<Outcome> outcomes = stampedeOnAStaleValue(engines, uniqueKey(), 32, loads);
 		assertThat(loads).hasValue(2);
 		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1", "v2").contains("v1", "v2");
 	}
@@ -373,12 +361,7 @@ public abstract class EngineContract {
 		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.ASYNC, 0));
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		engine.get(CACHE, key, () -> "v" + loads.incrementAndGet());
-		Thread.sleep(400);
-		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> {
-			Thread.sleep(200);
-			return "v" + loads.incrementAndGet();
-		}));
+		List<Outcome> outcomes = stampedeOnAStaleValue(List.of(engine), key, 16, loads);
 		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1");
 		await().atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(50))
@@ -546,6 +529,22 @@ public abstract class EngineContract {
 		assertThat(value).isEqualTo(42);
 		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
 		assertThat(engine.get(integers, key, () -> -1, (loaded) -> true)).isEqualTo(42);
+	}
+
+	/**
+	 * Stores {@code v1} under {@code key}, waits until it is stale (settings of
+	 * {@link #stale} with a 300 ms ttl), then runs {@code threads} callers across
+	 * {@code engines} with a 200 ms loader that returns {@code v<n>} for its n-th load.
+	 */
+	private static List<Outcome> stampedeOnAStaleValue(List<Stampede> engines, String key, int threads,
+			AtomicInteger loads) throws InterruptedException {
+		engines.get(0).get(CACHE, key, () -> "v" + loads.incrementAndGet());
+		Thread.sleep(400);
+		AtomicInteger thread = new AtomicInteger();
+		return Stampedes.run(threads, () -> engines.get(thread.getAndIncrement() % engines.size()).get(CACHE, key, () -> {
+			Thread.sleep(200);
+			return "v" + loads.incrementAndGet();
+		}));
 	}
 
 	/**
