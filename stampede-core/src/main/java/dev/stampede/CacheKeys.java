@@ -44,7 +44,23 @@ public final class CacheKeys {
 	 * in generation {@code generation} of {@code cache}.
 	 */
 	public String backendKey(String cache, long generation, String keyString) {
-		return safe(this.prefix + cache + '@' + generation + ':' + keyString);
+		return backendKey(generationPrefix(cache, generation), keyString);
+	}
+
+	/**
+	 * The start of every backend key of one generation of {@code cache}, worked out
+	 * once so that building a key on each call is a single concatenation.
+	 */
+	public GenerationPrefix generationPrefix(String cache, long generation) {
+		String text = this.prefix + cache + '@' + generation + ':';
+		return new GenerationPrefix(text, isSafe(text));
+	}
+
+	/** Backend key of {@code keyString} in the generation that {@code prefix} belongs to. */
+	public String backendKey(GenerationPrefix prefix, String keyString) {
+		String key = prefix.text() + keyString;
+		boolean safe = prefix.safe() && key.length() <= MAX_KEY_LENGTH && hasSafeCharacters(keyString);
+		return safe ? key : hashed(key);
 	}
 
 	/** Start of every readable backend key of {@code cache}. */
@@ -101,9 +117,10 @@ public final class CacheKeys {
 	}
 
 	private static boolean isSafe(String key) {
-		if (key.length() > MAX_KEY_LENGTH) {
-			return false;
-		}
+		return key.length() <= MAX_KEY_LENGTH && hasSafeCharacters(key);
+	}
+
+	private static boolean hasSafeCharacters(String key) {
 		for (int i = 0; i < key.length(); i++) {
 			char c = key.charAt(i);
 			if (c <= ' ' || c >= 0x7f) {
@@ -129,6 +146,14 @@ public final class CacheKeys {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
 		}
+	}
+
+	/**
+	 * The start of the backend keys of one generation of a cache.
+	 * @param text the prefix, cache name and generation, ending in {@code :}
+	 * @param safe whether memcached can store keys that start with it unchanged
+	 */
+	public record GenerationPrefix(String text, boolean safe) {
 	}
 
 }

@@ -201,9 +201,11 @@ public final class Stampede implements AutoCloseable {
 		return this.inFlight.keySet().stream().filter((key) -> key.startsWith(start)).sorted().limit(limit).toList();
 	}
 
-	// Local-tier settings come from configuration only, so every call site of a cache shares one tier.
+	// Local-tier settings come from configuration only, so every call site of a cache shares one
+	// tier. Its maintenance runs on the calling thread, as the local backend's does.
 	private Cache<String, Envelope> localTier(String cache, CacheSettings settings) {
 		return this.localTiers.computeIfAbsent(cache, (name) -> Caffeine.newBuilder()
+			.executor(Runnable::run)
 			.expireAfterWrite(settings.localTtl())
 			.maximumSize(settings.localMaxSize())
 			.build());
@@ -235,6 +237,10 @@ public final class Stampede implements AutoCloseable {
 		Envelope local = localHit(site, backendKey);
 		if (local != null) {
 			return (T) local.value();
+		}
+		Envelope hit = inProcessHit(site, backendKey);
+		if (hit != null) {
+			return (T) hit.value();
 		}
 		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> joined = this.inFlight.putIfAbsent(backendKey, flight);
@@ -272,6 +278,9 @@ public final class Stampede implements AutoCloseable {
 		String keyString = CacheKeys.stringForm(key);
 		String backendKey = backendKey(site.cache(), keyString);
 		Envelope local = localHit(site, backendKey);
+		if (local == null) {
+			local = inProcessHit(site, backendKey);
+		}
 		if (local != null) {
 			return CompletableFuture.completedFuture((T) local.value());
 		}
@@ -336,8 +345,9 @@ public final class Stampede implements AutoCloseable {
 		}
 		try {
 			long next = this.backend.nextGeneration(this.keys.generationKey(cache));
-			Generation generation = this.generations.computeIfAbsent(cache, (name) -> new Generation());
-			generation.value = next;
+			Generation generation = this.generations.computeIfAbsent(cache,
+					(name) -> new Generation(this.keys.generationPrefix(name, -1)));
+			generation.keyPrefix = this.keys.generationPrefix(cache, next);
 			generation.known = true;
 			generation.checkedAt = System.nanoTime();
 			publishEviction(site, ALL_KEYS, ALL_KEYS);
@@ -418,17 +428,23 @@ public final class Stampede implements AutoCloseable {
 	}
 
 	private String backendKey(String cache, String keyString) {
-		return this.keys.backendKey(cache, generation(cache), keyString);
+		return this.keys.backendKey(generation(cache), keyString);
 	}
 
 	// Read from the backend at most once a second per cache and by one thread at a time,
 	// the others going on with the generation they know, so that concurrent calls agree on
-	// their keys even while the backend fails; -1 until the backend has told one.
-	private long generation(String cache) {
-		Generation generation = this.generations.computeIfAbsent(cache, (name) -> new Generation());
+	// their keys even while the backend fails; -1 until the backend has told one. An
+	// in-process backend tells every engine of a new generation at once, so once known
+	// its generation is not read again until then.
+	private CacheKeys.GenerationPrefix generation(String cache) {
+		Generation generation = this.generations.computeIfAbsent(cache,
+				(name) -> new Generation(this.keys.generationPrefix(name, -1)));
+		if (generation.known && this.backend.isInProcess()) {
+			return generation.keyPrefix;
+		}
 		long now = System.nanoTime();
 		if (now - generation.checkedAt < GENERATION_CHECK_NANOS) {
-			return generation.value;
+			return generation.keyPrefix;
 		}
 		if (generation.known) {
 			if (generation.refreshing.compareAndSet(false, true)) {
@@ -439,19 +455,20 @@ public final class Stampede implements AutoCloseable {
 					generation.refreshing.set(false);
 				}
 			}
-			return generation.value;
+			return generation.keyPrefix;
 		}
 		synchronized (generation) {
 			if (now - generation.checkedAt >= GENERATION_CHECK_NANOS) {
 				readGeneration(cache, generation, now);
 			}
-			return generation.value;
+			return generation.keyPrefix;
 		}
 	}
 
 	private void readGeneration(String cache, Generation generation, long now) {
 		try {
-			generation.value = this.backend.generation(this.keys.generationKey(cache));
+			long value = this.backend.generation(this.keys.generationKey(cache));
+			generation.keyPrefix = this.keys.generationPrefix(cache, value);
 			generation.known = true;
 		}
 		catch (StampedeBackendException ex) {
@@ -823,6 +840,32 @@ public final class Stampede implements AutoCloseable {
 		return null;
 	}
 
+	// A fresh value of an in-process backend is returned without a flight: reading it is
+	// cheaper than the in-flight map. Anything else (stale, missing, leased, due for an
+	// early refresh) takes the flight, which reads it again.
+	private @Nullable Envelope inProcessHit(CallSite site, String backendKey) {
+		if (!this.backend.isInProcess()) {
+			return null;
+		}
+		Slot slot;
+		try {
+			slot = this.backend.read(backendKey);
+		}
+		catch (StampedeBackendException ex) {
+			return null;
+		}
+		if (!(slot instanceof Slot.Present present) || !isUsable(site, present.envelope())) {
+			return null;
+		}
+		Envelope envelope = present.envelope();
+		long now = this.clock.millis();
+		if (!envelope.isFreshAt(now) || isDueForEarlyRefresh(site.settings(), envelope, now)) {
+			return null;
+		}
+		site.stats().record(Outcome.HIT);
+		return envelope;
+	}
+
 	private static void remember(CallSite site, String backendKey, Envelope envelope) {
 		Cache<String, Envelope> localTier = site.localTier();
 		if (localTier != null) {
@@ -897,13 +940,17 @@ public final class Stampede implements AutoCloseable {
 	/** The key generation of one cache as this JVM knows it. */
 	private static final class Generation {
 
-		volatile long value = -1;
+		volatile CacheKeys.GenerationPrefix keyPrefix;
 
 		volatile boolean known;
 
 		volatile long checkedAt = System.nanoTime() - GENERATION_CHECK_NANOS;
 
 		final AtomicBoolean refreshing = new AtomicBoolean();
+
+		Generation(CacheKeys.GenerationPrefix keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
 
 	}
 

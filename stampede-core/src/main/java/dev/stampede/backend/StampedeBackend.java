@@ -17,6 +17,15 @@ public interface StampedeBackend extends AutoCloseable {
 	/** Short name of the backend, such as {@code memcached}, for messages and metrics. */
 	String name();
 
+	/**
+	 * Whether this backend keeps its entries in this JVM, so that reading one costs
+	 * less than coalescing concurrent reads into a single flight; a fresh hit is then
+	 * read directly. {@code false} for anything across a network.
+	 */
+	default boolean isInProcess() {
+		return false;
+	}
+
 	/** Reads the slot of a key. */
 	Slot read(String key);
 
