@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the JMH hit-path benchmarks and the multi-JVM stampede harness against
+# real memcached and Redis processes it starts itself, then writes
+# docs/benchmarks/results.md and docs/benchmarks/results.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-missing.sh memcached=/usr/bin/memcached redis-server=/usr/bin/redis-server
+./mvnw -B -q -DskipTests install
+exec ./mvnw -B -q -pl stampede-benchmarks exec:exec

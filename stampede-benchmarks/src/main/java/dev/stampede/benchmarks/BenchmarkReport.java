@@ -1,0 +1,194 @@
+package dev.stampede.benchmarks;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.stampede.benchmarks.harness.Phase;
+import dev.stampede.benchmarks.harness.StampedeHarness;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * Turns one run of {@link Benchmarks} into a Markdown page of tables and a PNG plot.
+ */
+final class BenchmarkReport {
+
+	private static final String COMMAND = "scripts/benchmarks.sh";
+
+	private final Collection<RunResult> hitPath;
+
+	private final StampedeHarness.Settings settings;
+
+	private final List<StampedeHarness.Result> harness;
+
+	private final LocalDate date;
+
+	private final int cores;
+
+	private final Duration took;
+
+	BenchmarkReport(Collection<RunResult> hitPath, StampedeHarness.Settings settings,
+			List<StampedeHarness.Result> harness, LocalDate date, int cores, Duration took) {
+		this.hitPath = hitPath;
+		this.settings = settings;
+		this.harness = harness;
+		this.date = date;
+		this.cores = cores;
+		this.took = took;
+	}
+
+	void writeMarkdown(Path file) throws IOException {
+		StringBuilder page = new StringBuilder();
+		page.append("# Benchmark results\n\n");
+		page.append(String.format(Locale.ROOT, "`%s`, run on %s on %d cores (%s), Java %s; the whole run took %d s.%n%n",
+				COMMAND, this.date, this.cores, cpuModel(), System.getProperty("java.version"), this.took.toSeconds()));
+		if (!this.hitPath.isEmpty()) {
+			appendHitPath(page);
+		}
+		appendHarness(page);
+		page.append("![Loads per cold round, loads per expiry window and p99 latency per variant](results.png)\n");
+		Files.writeString(file, page, StandardCharsets.UTF_8);
+	}
+
+	private void appendHitPath(StringBuilder page) {
+		page.append("## Hit path (JMH)\n\n");
+		page.append("One cached product read by one thread, 1 fork, 3 × 1 s warm-up, 5 × 1 s measurement; ops/s ± "
+				+ "99.9% error. *cost* is the Stampede hit's time over the other's: 1.00 is as fast, below is faster.\n\n");
+		page.append("| store | raw client `get` | `@Cacheable` | `@StampedeProtected` | cost vs raw | cost vs `@Cacheable` |\n");
+		page.append("|---|---|---|---|---|---|\n");
+		Map<String, Map<String, RunResult>> byStore = new LinkedHashMap<>();
+		for (RunResult result : this.hitPath) {
+			String benchmark = result.getParams().getBenchmark();
+			byStore.computeIfAbsent(result.getParams().getParam("store"), (store) -> new LinkedHashMap<>())
+				.put(benchmark.substring(benchmark.lastIndexOf('.') + 1), result);
+		}
+		byStore.forEach((store, results) -> {
+			RunResult raw = results.get("raw");
+			RunResult cacheable = results.get("cacheable");
+			RunResult stampede = results.get("stampede");
+			page.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %.2f |%n", storeName(store),
+					score(raw), score(cacheable), score(stampede), cost(stampede, raw), cost(stampede, cacheable)));
+		});
+		page.append("\nRaw clients: Caffeine `getIfPresent`; xmemcached `get` (binary protocol, Java-serialized value); "
+				+ "Lettuce `GET` + Java deserialization, as Spring's Redis cache reads. `@Cacheable` runs on "
+				+ "`CaffeineCacheManager`, a memcached `Cache` over the same xmemcached client, and "
+				+ "`RedisCacheManager`.\n\n");
+	}
+
+	private static String storeName(String store) {
+		return switch (store) {
+			case "local" -> "local (Caffeine)";
+			case "memcached" -> "memcached";
+			default -> "Redis";
+		};
+	}
+
+	private static String score(RunResult result) {
+		return String.format(Locale.ROOT, "%,.0f ± %,.0f", result.getPrimaryResult().getScore(),
+				result.getPrimaryResult().getScoreError());
+	}
+
+	// Time per operation of the first over that of the second.
+	private static double cost(RunResult stampede, RunResult other) {
+		return other.getPrimaryResult().getScore() / stampede.getPrimaryResult().getScore();
+	}
+
+	private void appendHarness(StringBuilder page) {
+		StampedeHarness.Settings s = this.settings;
+		page.append("## Stampede harness\n\n");
+		page.append(String.format(Locale.ROOT, "%d JVMs × %d threads per variant; every database query takes %d ms. "
+				+ "*cold*: %d rounds, all %d callers read one cold key at the same instant. *hit*: %d s of random "
+				+ "reads of %d keys that stay cached (the hit path under this load). *hot*: %d s of random reads of "
+				+ "%d keys with a %d ms TTL, %.0f expiry windows. Commands are those the cache server counted "
+				+ "(memcached `stats`, Redis `INFO commandstats`) over the phase, per call.%n%n",
+				s.jvms(), s.threads(), s.queryTime().toMillis(), s.rounds(), s.jvms() * s.threads(),
+				s.hitTime().toSeconds(), s.hotKeys(), s.hotTime().toSeconds(), s.hotKeys(), s.ttl().toMillis(),
+				s.hotWindows()));
+		page.append("### Cold key, everyone at once\n\n");
+		page.append("| variant | database loads per round | p50 ms | p99 ms | max ms | commands per call | errors |\n");
+		page.append("|---|---|---|---|---|---|---|\n");
+		for (StampedeHarness.Result result : this.harness) {
+			Phase cold = result.cold();
+			String loads = result.coldRounds().stream().map((round) -> Long.toString(round.loads()))
+				.collect(Collectors.joining(", "));
+			page.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.2f | %d |%n",
+					result.variant().label(), loads, cold.millisAt(50), cold.millisAt(99), cold.millisAt(100),
+					cold.commandsPerCall(), cold.errors()));
+		}
+		page.append("\n### Hot keys that keep expiring\n\n");
+		page.append("| variant | hit p99 ms | hit calls ≥ one query | hot p50 ms | hot p99 ms | hot max ms "
+				+ "| hot calls ≥ one query | loads per expiry window | calls/s | commands per call | errors |\n");
+		page.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (StampedeHarness.Result result : this.harness) {
+			Phase hot = result.hot();
+			page.append(String.format(Locale.ROOT,
+					"| %s | %.2f | %d | %.2f | %.2f | %.1f | %d | %.2f | %,.0f | %.2f | %d |%n", result.variant().label(),
+					result.hit().millisAt(99), result.hit().callsSlowerThan(s.queryTime()), hot.millisAt(50),
+					hot.millisAt(99),
+					hot.millisAt(100), hot.callsSlowerThan(s.queryTime()), hot.loads() / s.hotWindows(),
+					hot.throughput(), hot.commandsPerCall(), hot.errors() + result.hit().errors()));
+		}
+		page.append(String.format(Locale.ROOT, "%nA call of %d ms or more took at least as long as a database query: it "
+				+ "waited for a load, or for a CPU shared by %d callers. The hit phase's count is what the machine "
+				+ "alone causes.%n%n", s.queryTime().toMillis(), s.jvms() * s.threads()));
+	}
+
+	void writePlot(Path file) throws IOException {
+		List<String> labels = this.harness.stream().map((result) -> result.variant().shortLabel()).toList();
+		CategoryChart cold = chart("Database loads per cold round (mean, log scale)", "loads");
+		cold.getStyler().setYAxisLogarithmic(true);
+		cold.addSeries("loads", labels, this.harness.stream()
+			.map((result) -> (double) result.cold().loads() / result.coldRounds().size())
+			.toList());
+		CategoryChart windows = chart("Loads per expiry window, hot keys (log scale)", "loads");
+		windows.getStyler().setYAxisLogarithmic(true);
+		windows.addSeries("loads", labels,
+				this.harness.stream().map((result) -> result.hot().loads() / this.settings.hotWindows()).toList());
+		CategoryChart latency = chart("p99 latency (ms)", "ms");
+		latency.addSeries("hit", labels, this.harness.stream().map((result) -> result.hit().millisAt(99)).toList());
+		latency.addSeries("hot", labels, this.harness.stream().map((result) -> result.hot().millisAt(99)).toList());
+		latency.getStyler().setLegendVisible(true);
+		List<Chart<?, ?>> charts = new ArrayList<>(List.of(cold, windows, latency));
+		BitmapEncoder.saveBitmap(charts, 1, 3, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+	}
+
+	private static CategoryChart chart(String title, String yTitle) {
+		CategoryChart chart = new CategoryChartBuilder().width(560).height(460).title(title).yAxisTitle(yTitle).build();
+		Styler styler = chart.getStyler();
+		styler.setLegendVisible(false);
+		styler.setChartBackgroundColor(Color.WHITE);
+		styler.setXAxisLabelRotation(40);
+		styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+		return chart;
+	}
+
+	private static String cpuModel() {
+		try {
+			return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+				.filter((line) -> line.startsWith("model name"))
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse("unknown CPU");
+		}
+		catch (IOException ex) {
+			return "unknown CPU";
+		}
+	}
+
+}

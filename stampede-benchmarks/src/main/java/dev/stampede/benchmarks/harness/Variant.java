@@ -1,0 +1,95 @@
+package dev.stampede.benchmarks.harness;
+
+import java.util.List;
+
+/**
+ * What the harness measures: Stampede on each backend, and the peers an application
+ * would otherwise use, all over the same servers and the same slow database.
+ */
+public enum Variant {
+
+	/** {@code @StampedeProtected} on memcached. */
+	STAMPEDE_MEMCACHED("Stampede memcached", "Stampede, memcached", Store.MEMCACHED, Worker.STAMPEDE),
+
+	/** {@code @StampedeProtected} on Redis. */
+	STAMPEDE_REDIS("Stampede Redis", "Stampede, Redis", Store.REDIS, Worker.STAMPEDE),
+
+	/** {@code @StampedeProtected} on memcached, stale values served while one caller refreshes in the background. */
+	STAMPEDE_MEMCACHED_STALE("Stampede memcached stale", "Stampede, memcached, stale-ttl + async refresh", Store.MEMCACHED, Worker.STAMPEDE,
+			"stampede.caches.products.stale-ttl=10s", "stampede.caches.products.refresh=async"),
+
+	/** {@code @StampedeProtected} on Redis, stale values served while one caller refreshes in the background. */
+	STAMPEDE_REDIS_STALE("Stampede Redis stale", "Stampede, Redis, stale-ttl + async refresh", Store.REDIS, Worker.STAMPEDE,
+			"stampede.caches.products.stale-ttl=10s", "stampede.caches.products.refresh=async"),
+
+	/** Spring's {@code @Cacheable} on Redis. */
+	CACHEABLE("@Cacheable", "@Cacheable, Redis", Store.REDIS, Worker.CACHEABLE),
+
+	/** {@code @Cacheable(sync = true)} on Redis with the default (non-locking) cache writer. */
+	CACHEABLE_SYNC("@Cacheable sync", "@Cacheable(sync = true), Redis", Store.REDIS, Worker.SYNC_CACHEABLE),
+
+	/** {@code @Cacheable(sync = true)} on Redis with {@code RedisCacheWriter.lockingRedisCacheWriter}. */
+	CACHEABLE_SYNC_LOCKING("@Cacheable sync + lock", "@Cacheable(sync = true), Redis, locking writer", Store.REDIS, Worker.SYNC_CACHEABLE,
+			"harness.locking-writer=true"),
+
+	/** JetCache 2.7 {@code @Cached} + {@code @CachePenetrationProtect} on Redis, in a Spring Boot 3.5 application. */
+	JETCACHE("JetCache", "JetCache @Cached + @CachePenetrationProtect, Redis", Store.REDIS, Worker.JETCACHE);
+
+	private final String shortLabel;
+
+	private final String label;
+
+	private final Store store;
+
+	private final Worker worker;
+
+	private final List<String> properties;
+
+	Variant(String shortLabel, String label, Store store, Worker worker, String... properties) {
+		this.shortLabel = shortLabel;
+		this.label = label;
+		this.store = store;
+		this.worker = worker;
+		this.properties = List.of(properties);
+	}
+
+	/** How the variant is named in plots. */
+	public String shortLabel() {
+		return this.shortLabel;
+	}
+
+	/** How the variant is named in tables. */
+	public String label() {
+		return this.label;
+	}
+
+	/** The server it caches in. */
+	public Store store() {
+		return this.store;
+	}
+
+	/** The application that runs in each of its JVMs. */
+	public Worker worker() {
+		return this.worker;
+	}
+
+	/** Properties of its worker applications, beside the harness's own. */
+	public List<String> properties() {
+		return this.properties;
+	}
+
+	/** A cache server. */
+	public enum Store {
+
+		MEMCACHED, REDIS
+
+	}
+
+	/** The application a variant's JVMs run. */
+	public enum Worker {
+
+		STAMPEDE, CACHEABLE, SYNC_CACHEABLE, JETCACHE
+
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.stampede.benchmarks.hitpath;
+
+import java.io.IOException;
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import net.rubyeye.xmemcached.MemcachedClient;
+import net.rubyeye.xmemcached.XMemcachedClientBuilder;
+import net.rubyeye.xmemcached.command.BinaryCommandFactory;
+import net.rubyeye.xmemcached.utils.AddrUtil;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.caffeine.CaffeineCacheManager;
+import org.springframework.cache.support.SimpleCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * One application with both catalogs on the store named by {@code bench.store}:
+ * Stampede through its auto-configuration, {@code @Cacheable} through the cache
+ * manager an application would define for that store.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+@EnableCaching
+class HitPathApplication {
+
+	@Bean
+	StampedeCatalog stampedeCatalog() {
+		return new StampedeCatalog();
+	}
+
+	@Bean
+	CachingCatalog cachingCatalog() {
+		return new CachingCatalog();
+	}
+
+	@Bean
+	CacheManager cacheManager(Environment environment, ObjectProvider<RedisConnectionFactory> redis)
+			throws IOException {
+		String store = environment.getRequiredProperty("bench.store");
+		return switch (store) {
+			case "local" -> {
+				CaffeineCacheManager caffeine = new CaffeineCacheManager();
+				caffeine.setCaffeine(Caffeine.newBuilder().maximumSize(10_000));
+				yield caffeine;
+			}
+			case "memcached" -> {
+				SimpleCacheManager memcached = new SimpleCacheManager();
+				memcached.setCaches(List.of(new MemcachedSpringCache("products",
+						memcachedClient(environment.getRequiredProperty("stampede.memcached.servers")))));
+				yield memcached;
+			}
+			case "redis" -> RedisCacheManager.create(redis.getObject());
+			default -> throw new IllegalArgumentException("Unknown bench.store '" + store + "'");
+		};
+	}
+
+	/** A client configured as Stampede configures its own: binary protocol, 500 ms timeout. */
+	static MemcachedClient memcachedClient(String servers) throws IOException {
+		XMemcachedClientBuilder builder = new XMemcachedClientBuilder(AddrUtil.getAddresses(servers));
+		builder.setCommandFactory(new BinaryCommandFactory());
+		builder.setOpTimeout(500);
+		return builder.build();
+	}
+
+}
