@@ -21,6 +21,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
 import org.openjdk.jmh.results.RunResult;
 
@@ -170,7 +171,7 @@ final class BenchmarkReport {
 
 	private static CategoryChart chart(String title, String yTitle) {
 		CategoryChart chart = new CategoryChartBuilder().width(560).height(460).title(title).yAxisTitle(yTitle).build();
-		Styler styler = chart.getStyler();
+		CategoryStyler styler = chart.getStyler();
 		styler.setLegendVisible(false);
 		styler.setChartBackgroundColor(Color.WHITE);
 		styler.setXAxisLabelRotation(40);
