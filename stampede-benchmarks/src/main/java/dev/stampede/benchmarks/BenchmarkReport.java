@@ -152,13 +152,11 @@ final class BenchmarkReport {
 
 	void writePlot(Path file) throws IOException {
 		List<String> labels = this.harness.stream().map((result) -> result.variant().shortLabel()).toList();
-		CategoryChart cold = chart("Database loads per cold round (mean, log scale)", "loads");
-		cold.getStyler().setYAxisLogarithmic(true);
+		CategoryChart cold = chart("Database loads per cold round (mean)", "loads");
 		cold.addSeries("loads", labels, this.harness.stream()
 			.map((result) -> (double) result.cold().loads() / result.coldRounds().size())
 			.toList());
-		CategoryChart windows = chart("Loads per expiry window, hot keys (log scale)", "loads");
-		windows.getStyler().setYAxisLogarithmic(true);
+		CategoryChart windows = chart("Database loads per expiry window, hot keys", "loads");
 		windows.addSeries("loads", labels,
 				this.harness.stream().map((result) -> result.hot().loads() / this.settings.hotWindows()).toList());
 		CategoryChart latency = chart("p99 latency (ms)", "ms");
@@ -173,6 +171,8 @@ final class BenchmarkReport {
 		CategoryChart chart = new CategoryChartBuilder().width(560).height(460).title(title).yAxisTitle(yTitle).build();
 		CategoryStyler styler = chart.getStyler();
 		styler.setLegendVisible(false);
+		styler.setLabelsVisible(true);
+		styler.setDecimalPattern("#,##0.##");
 		styler.setChartBackgroundColor(Color.WHITE);
 		styler.setXAxisLabelRotation(40);
 		styler.setLegendPosition(Styler.LegendPosition.InsideNW);

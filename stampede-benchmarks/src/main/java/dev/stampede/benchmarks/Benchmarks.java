@@ -54,7 +54,7 @@ public final class Benchmarks {
 			.forks(1)
 			.warmupIterations(3)
 			.warmupTime(TimeValue.seconds(1))
-			.measurementIterations(5)
+			.measurementIterations(8)
 			.measurementTime(TimeValue.seconds(1))
 			.build()).run();
 	}
