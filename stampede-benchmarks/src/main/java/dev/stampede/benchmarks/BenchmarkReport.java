@@ -69,7 +69,7 @@ final class BenchmarkReport {
 
 	private void appendHitPath(StringBuilder page) {
 		page.append("## Hit path (JMH)\n\n");
-		page.append("One cached product read by one thread, 1 fork, 3 × 1 s warm-up, 8 × 1 s measurement; ops/s ± "
+		page.append("One cached product read by one thread, 1 fork, 5 × 1 s warm-up, 8 × 1 s measurement; ops/s ± "
 				+ "99.9% error. *cost* is the Stampede hit's time over the other's: 1.00 is as fast, below is faster.\n\n");
 		page.append("| store | raw client `get` | `@Cacheable` | `@StampedeProtected` | cost vs raw | cost vs `@Cacheable` |\n");
 		page.append("|---|---|---|---|---|---|\n");

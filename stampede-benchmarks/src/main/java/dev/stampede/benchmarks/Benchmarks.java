@@ -52,7 +52,7 @@ public final class Benchmarks {
 	private static Collection<RunResult> hitPath() throws Exception {
 		return new Runner(new OptionsBuilder().include(HitPathBenchmark.class.getName())
 			.forks(1)
-			.warmupIterations(3)
+			.warmupIterations(5)
 			.warmupTime(TimeValue.seconds(1))
 			.measurementIterations(8)
 			.measurementTime(TimeValue.seconds(1))

@@ -13,6 +13,7 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.cache.RedisCacheWriter;
@@ -66,13 +67,19 @@ public final class BootWorker {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class StampedeApplication {
+	static class HarnessDatabase {
 
 		@Bean
 		Database database(@Value("${harness.query-time}") Duration queryTime) {
 			return new Database(queryTime);
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import(HarnessDatabase.class)
+	static class StampedeApplication {
 
 		@Bean
 		StampedeProducts stampedeProducts(Database database) {
@@ -84,12 +91,8 @@ public final class BootWorker {
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration(excludeName = "dev.stampede.autoconfigure.StampedeAutoConfiguration")
 	@EnableCaching
+	@Import(HarnessDatabase.class)
 	static class CacheableApplication {
-
-		@Bean
-		Database database(@Value("${harness.query-time}") Duration queryTime) {
-			return new Database(queryTime);
-		}
 
 		@Bean
 		CacheableProducts cacheableProducts(Database database) {

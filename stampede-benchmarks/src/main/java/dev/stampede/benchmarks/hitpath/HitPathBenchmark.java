@@ -34,8 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 8, time = 1)
 public class HitPathBenchmark {
 
 	private static final String ID = "p1";
@@ -69,7 +69,7 @@ public class HitPathBenchmark {
 				this.server = new RedisServer();
 				this.server.start();
 				application.properties("spring.data.redis.host=" + ServerProcess.HOST,
-						"spring.data.redis.port=" + this.server.port());
+						"spring.data.redis.port=" + this.server.port(), "spring.data.redis.timeout=500ms");
 			}
 			default -> {
 			}
