@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.zip.DataFormatException;
@@ -115,6 +116,7 @@ public final class Worker {
 			throws InterruptedException {
 		CountDownLatch start = new CountDownLatch(1);
 		LongAdder errors = new LongAdder();
+		AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
 		List<Histogram> histograms = new ArrayList<>();
 		List<Thread> callers = new ArrayList<>();
 		long queriesBefore = this.database.queries();
@@ -140,6 +142,9 @@ public final class Worker {
 					}
 					catch (RuntimeException ex) {
 						errors.increment();
+						if (firstFailure.compareAndSet(null, ex)) {
+							System.err.println("First failed call of this phase, reading " + key + ": " + ex);
+						}
 					}
 					long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - began);
 					histogram.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
