@@ -841,10 +841,11 @@ public final class Stampede implements AutoCloseable {
 	}
 
 	// A fresh value of an in-process backend is returned without a flight: reading it is
-	// cheaper than the in-flight map. Anything else (stale, missing, leased, due for an
-	// early refresh) takes the flight, which reads it again.
+	// cheaper than the in-flight map. Anything else (stale, missing, leased) takes the
+	// flight, which reads it again; so do values that may refresh early, so that the
+	// chance of an early refresh is drawn once per call.
 	private @Nullable Envelope inProcessHit(CallSite site, String backendKey) {
-		if (!this.backend.isInProcess()) {
+		if (!this.backend.isInProcess() || site.settings().earlyRefreshBeta() > 0) {
 			return null;
 		}
 		Slot slot;
@@ -858,8 +859,7 @@ public final class Stampede implements AutoCloseable {
 			return null;
 		}
 		Envelope envelope = present.envelope();
-		long now = this.clock.millis();
-		if (!envelope.isFreshAt(now) || isDueForEarlyRefresh(site.settings(), envelope, now)) {
+		if (!envelope.isFreshAt(this.clock.millis())) {
 			return null;
 		}
 		site.stats().record(Outcome.HIT);
