@@ -2,6 +2,8 @@ package dev.stampede.benchmarks.hitpath;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.stampede.benchmarks.harness.CacheableProducts;
+import dev.stampede.benchmarks.harness.StampedeProducts;
 import dev.stampede.benchmarks.worker.Product;
 import dev.stampede.test.MemcachedServer;
 import dev.stampede.test.RedisServer;
@@ -49,9 +51,9 @@ public class HitPathBenchmark {
 
 	private RawStore raw;
 
-	private StampedeCatalog stampedeCatalog;
+	private StampedeProducts stampedeProducts;
 
-	private CachingCatalog cachingCatalog;
+	private CacheableProducts cacheableProducts;
 
 	@Setup
 	public void setUp() throws Exception {
@@ -76,10 +78,10 @@ public class HitPathBenchmark {
 		}
 		this.context = application.run();
 		this.raw = RawStore.of(this.store, this.server);
-		this.stampedeCatalog = this.context.getBean(StampedeCatalog.class);
-		this.cachingCatalog = this.context.getBean(CachingCatalog.class);
-		this.stampedeCatalog.product(ID);
-		this.cachingCatalog.product(ID);
+		this.stampedeProducts = this.context.getBean(StampedeProducts.class);
+		this.cacheableProducts = this.context.getBean(CacheableProducts.class);
+		this.stampedeProducts.product(ID);
+		this.cacheableProducts.product(ID);
 	}
 
 	@TearDown
@@ -98,12 +100,12 @@ public class HitPathBenchmark {
 
 	@Benchmark
 	public Product cacheable() {
-		return this.cachingCatalog.product(ID);
+		return this.cacheableProducts.product(ID);
 	}
 
 	@Benchmark
 	public Product stampede() {
-		return this.stampedeCatalog.product(ID);
+		return this.stampedeProducts.product(ID);
 	}
 
 }
