@@ -1,7 +1,6 @@
 package dev.stampede;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.stampede.backend.Envelope;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -27,7 +27,6 @@ import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.stampede.backend.Envelope;
 import dev.stampede.backend.KeyEvent;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
@@ -145,10 +144,25 @@ public final class Stampede implements AutoCloseable {
 
 	private void validate(String prefix, @Nullable String cache) {
 		try {
-			this.backend.validate((cache != null) ? this.settings.resolve(cache, null) : this.settings.defaults());
+			checkLimits((cache != null) ? this.settings.resolve(cache, null) : this.settings.defaults());
 		}
 		catch (InvalidSettingException ex) {
 			throw ex.under(prefix);
+		}
+	}
+
+	private void checkLimits(CacheSettings settings) {
+		Duration minimumLease = this.backend.minimumLeaseTtl();
+		if (settings.leaseTtl().compareTo(minimumLease) < 0) {
+			throw new InvalidSettingException("lease-ttl", "the " + this.backend.name() + " backend cannot keep a "
+					+ "lease shorter than " + minimumLease.toMillis() + " ms (it expires items in whole seconds; 2s or "
+					+ "more is safer), was " + settings.leaseTtl().toMillis() + " ms");
+		}
+		Duration maximum = this.backend.maximumTtl();
+		if (settings.storageTtl().compareTo(maximum) > 0) {
+			throw new InvalidSettingException("ttl", "ttl plus stale-ttl must not exceed what the "
+					+ this.backend.name() + " backend can keep, " + maximum.toDays() + " days; was "
+					+ settings.storageTtl().toDays() + " days");
 		}
 	}
 
@@ -172,7 +186,7 @@ public final class Stampede implements AutoCloseable {
 	 */
 	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin, Class<?> valueType) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
-		this.backend.validate(resolved);
+		checkLimits(resolved);
 		CallSite site = new CallSite(cache, resolved, origin,
 				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache), valueType);
 		this.callSites.computeIfAbsent(cache, (name) -> new ConcurrentHashMap<>()).put(origin, site);

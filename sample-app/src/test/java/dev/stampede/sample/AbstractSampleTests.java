@@ -9,7 +9,7 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.stampede.test.Stampedes;
-import dev.stampede.test.Stampedes.Outcome;
+import dev.stampede.test.Stampedes.CallResult;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,9 +34,9 @@ abstract class AbstractSampleTests {
 	@Test
 	void thirtyTwoConcurrentRequestsForAColdProductRunOneQuery() {
 		long before = this.repository.queries();
-		List<Outcome> outcomes = Stampedes.run(32, () -> get("/products/7"));
+		List<CallResult> outcomes = Stampedes.run(32, () -> get("/products/7"));
 		assertThat(this.repository.queries() - before).isEqualTo(1);
-		assertThat(outcomes).extracting(Outcome::value)
+		assertThat(outcomes).extracting(CallResult::value)
 			.allSatisfy((body) -> assertThat((String) body).contains("\"id\":7").contains("\"name\":\"Product 7\""));
 	}
 

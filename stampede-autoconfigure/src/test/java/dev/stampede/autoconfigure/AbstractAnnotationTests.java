@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.stampede.Stampede;
 import dev.stampede.backend.Slot;
 import dev.stampede.test.Stampedes;
-import dev.stampede.test.Stampedes.Outcome;
+import dev.stampede.test.Stampedes.CallResult;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +41,9 @@ abstract class AbstractAnnotationTests {
 	void sixtyFourConcurrentCallsOfAColdKeyRunTheMethodOnce() {
 		long id = nextId();
 		int before = this.catalog.calls("product");
-		List<Outcome> outcomes = Stampedes.run(64, () -> this.catalog.product(id));
+		List<CallResult> outcomes = Stampedes.run(64, () -> this.catalog.product(id));
 		assertThat(this.catalog.calls("product") - before).isEqualTo(1);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("product-" + id);
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("product-" + id);
 	}
 
 	@Test
@@ -116,10 +116,10 @@ abstract class AbstractAnnotationTests {
 	void concurrentFuturesOfAColdKeyRunTheMethodOnce() {
 		long id = nextId();
 		int before = this.catalog.calls("future");
-		List<Outcome> outcomes = Stampedes.run(16,
+		List<CallResult> outcomes = Stampedes.run(16,
 				() -> this.catalog.future(id).get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS));
 		assertThat(this.catalog.calls("future") - before).isEqualTo(1);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("future-" + id);
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("future-" + id);
 	}
 
 	@Test

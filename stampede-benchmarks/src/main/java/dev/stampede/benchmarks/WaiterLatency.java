@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.stampede.CacheSettings;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
-import dev.stampede.backend.Envelope;
+import dev.stampede.Envelope;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.redis.RedisBackend;

@@ -3,7 +3,7 @@ package dev.stampede.backend;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import dev.stampede.CacheSettings;
+import dev.stampede.Envelope;
 import dev.stampede.StampedeBackendException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -119,8 +119,13 @@ public final class CircuitBreakingBackend implements StampedeBackend {
 	}
 
 	@Override
-	public void validate(CacheSettings settings) {
-		this.delegate.validate(settings);
+	public Duration minimumLeaseTtl() {
+		return this.delegate.minimumLeaseTtl();
+	}
+
+	@Override
+	public Duration maximumTtl() {
+		return this.delegate.maximumTtl();
 	}
 
 	@Override

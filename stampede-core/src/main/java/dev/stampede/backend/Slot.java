@@ -1,5 +1,7 @@
 package dev.stampede.backend;
 
+import dev.stampede.Envelope;
+
 /**
  * What a backend holds under one key at the moment it was read.
  */

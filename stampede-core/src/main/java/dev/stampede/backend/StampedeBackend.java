@@ -2,7 +2,7 @@ package dev.stampede.backend;
 
 import java.time.Duration;
 
-import dev.stampede.CacheSettings;
+import dev.stampede.Envelope;
 import dev.stampede.StampedeBackendException;
 
 /**
@@ -111,10 +111,19 @@ public interface StampedeBackend extends AutoCloseable {
 	}
 
 	/**
-	 * Checks settings against the limits of this backend.
-	 * @throws dev.stampede.InvalidSettingException if this backend cannot honour them
+	 * Shortest lease this backend can keep: a store that expires items in whole seconds
+	 * cannot hold a lease for less than one.
 	 */
-	default void validate(CacheSettings settings) {
+	default Duration minimumLeaseTtl() {
+		return Duration.ZERO;
+	}
+
+	/**
+	 * Longest time this backend can keep an entry ({@code ttl} plus {@code stale-ttl}),
+	 * beyond which its expiry cannot be expressed.
+	 */
+	default Duration maximumTtl() {
+		return Duration.ofSeconds(Long.MAX_VALUE);
 	}
 
 	/** Releases connections and threads. */

@@ -3,7 +3,7 @@ package dev.stampede.codec;
 import java.nio.ByteBuffer;
 
 import dev.stampede.StampedeSerializationException;
-import dev.stampede.backend.Envelope;
+import dev.stampede.Envelope;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -3,7 +3,7 @@ package dev.stampede.codec;
 import java.util.List;
 
 import dev.stampede.StampedeSerializationException;
-import dev.stampede.backend.Envelope;
+import dev.stampede.Envelope;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

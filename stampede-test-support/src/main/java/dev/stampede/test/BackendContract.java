@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.stampede.backend.Envelope;
+import dev.stampede.Envelope;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.junit.jupiter.api.AfterEach;

@@ -26,7 +26,7 @@ import dev.stampede.StampedeSettings;
 import dev.stampede.StampedeTimeoutException;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
-import dev.stampede.test.Stampedes.Outcome;
+import dev.stampede.test.Stampedes.CallResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -78,13 +78,13 @@ public abstract class EngineContract {
 		Stampede engine = engine(SETTINGS);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(64, () -> engine.get(CACHE, key, () -> {
+		List<CallResult> outcomes = Stampedes.run(64, () -> engine.get(CACHE, key, () -> {
 			Thread.sleep(50);
 			return "value-" + loads.incrementAndGet();
 		}));
 		assertThat(loads).hasValue(1);
-		assertThat(outcomes).extracting(Outcome::failure).containsOnlyNulls();
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+		assertThat(outcomes).extracting(CallResult::failure).containsOnlyNulls();
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("value-1");
 		assertThat(engine.inFlightCount()).isZero();
 	}
 
@@ -97,7 +97,7 @@ public abstract class EngineContract {
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
 		AtomicInteger thread = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(8 * 16, () -> {
+		List<CallResult> outcomes = Stampedes.run(8 * 16, () -> {
 			Stampede engine = engines.get(thread.getAndIncrement() % engines.size());
 			return engine.get(CACHE, key, () -> {
 				Thread.sleep(100);
@@ -105,7 +105,7 @@ public abstract class EngineContract {
 			});
 		});
 		assertThat(loads).hasValue(1);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("value-1");
 	}
 
 	@Test
@@ -116,10 +116,10 @@ public abstract class EngineContract {
 		assertThat(backend.tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "holder-that-died", SETTINGS.leaseTtl())).isTrue();
 		AtomicInteger loads = new AtomicInteger();
 		long start = System.nanoTime();
-		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> "value-" + loads.incrementAndGet()));
+		List<CallResult> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> "value-" + loads.incrementAndGet()));
 		Duration waited = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(loads).hasValue(1);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("value-1");
 		assertThat(waited).isLessThan(SETTINGS.maxWait());
 	}
 
@@ -128,12 +128,12 @@ public abstract class EngineContract {
 		Stampede engine = engine(SETTINGS);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> {
+		List<CallResult> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> {
 			// long enough for every released caller to join this flight
 			Thread.sleep(300);
 			throw new IOException("database down #" + loads.incrementAndGet());
 		}));
-		assertThat(outcomes).extracting(Outcome::failure)
+		assertThat(outcomes).extracting(CallResult::failure)
 			.allSatisfy((failure) -> assertThat(failure).isInstanceOf(IOException.class)
 				.hasMessage("database down #1"));
 		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
@@ -265,12 +265,12 @@ public abstract class EngineContract {
 		Stampede engine = engine(SETTINGS);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(32, () -> engine
+		List<CallResult> outcomes = Stampedes.run(32, () -> engine
 			.getAsync(CACHE, key, () -> CompletableFuture.supplyAsync(() -> "value-" + loads.incrementAndGet(),
 					CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)))
 			.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS));
 		assertThat(loads).hasValue(1);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("value-1");
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("value-1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> engine.inFlightCount() == 0);
 	}
 
@@ -278,11 +278,11 @@ public abstract class EngineContract {
 	void differentKeysDoNotShareAValue() {
 		Stampede engine = engine(SETTINGS);
 		String prefix = uniqueKey();
-		List<Outcome> outcomes = Stampedes.run(16, () -> {
+		List<CallResult> outcomes = Stampedes.run(16, () -> {
 			String key = prefix + ":" + Thread.currentThread().getName();
 			return engine.get(CACHE, key, () -> key);
 		});
-		Set<Object> values = outcomes.stream().map(Outcome::value).collect(Collectors.toSet());
+		Set<Object> values = outcomes.stream().map(CallResult::value).collect(Collectors.toSet());
 		assertThat(values).hasSize(16);
 	}
 
@@ -337,11 +337,11 @@ public abstract class EngineContract {
 		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.INLINE, 0));
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = stampedeOnAStaleValue(List.of(engine), key, 16, loads);
+		List<CallResult> outcomes = stampedeOnAStaleValue(List.of(engine), key, 16, loads);
 		// One refresh; the refresher gets v2, the callers it did not keep waiting get v1
 		// (a caller the scheduler held back past the refresh may read v2 as well).
 		assertThat(loads).hasValue(2);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1", "v2").contains("v1", "v2");
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1", "v2").contains("v1", "v2");
 		assertThat(engine.get(CACHE, key, () -> "not loaded")).isEqualTo("v2");
 		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.STALE)).isPositive();
 	}
@@ -351,9 +351,9 @@ public abstract class EngineContract {
 		CacheSettings settings = stale(Duration.ofMillis(300), RefreshMode.INLINE, 0);
 		List<Stampede> engines = List.of(engine(settings), engine(settings), engine(settings), engine(settings));
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = stampedeOnAStaleValue(engines, uniqueKey(), 32, loads);
+		List<CallResult> outcomes = stampedeOnAStaleValue(engines, uniqueKey(), 32, loads);
 		assertThat(loads).hasValue(2);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1", "v2").contains("v1", "v2");
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1", "v2").contains("v1", "v2");
 	}
 
 	@Test
@@ -361,8 +361,8 @@ public abstract class EngineContract {
 		Stampede engine = engine(stale(Duration.ofMillis(300), RefreshMode.ASYNC, 0));
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = stampedeOnAStaleValue(List.of(engine), key, 16, loads);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1");
+		List<CallResult> outcomes = stampedeOnAStaleValue(List.of(engine), key, 16, loads);
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1");
 		await().atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> engine.get(CACHE, key, () -> "not loaded"), "v2"::equals);
@@ -476,7 +476,7 @@ public abstract class EngineContract {
 		long seconds = 5;
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
 		AtomicInteger thread = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(32, () -> {
+		List<CallResult> outcomes = Stampedes.run(32, () -> {
 			Stampede engine = engines.get(thread.getAndIncrement() % engines.size());
 			int calls = 0;
 			while (System.nanoTime() < deadline) {
@@ -486,7 +486,7 @@ public abstract class EngineContract {
 			}
 			return calls;
 		});
-		assertThat(outcomes).extracting(Outcome::failure).containsOnlyNulls();
+		assertThat(outcomes).extracting(CallResult::failure).containsOnlyNulls();
 		for (Stampede engine : engines) {
 			assertThat(waits(stats.get(engine)) - waitsBefore.get(engine)).as("callers that waited for a load")
 				.isZero();
@@ -536,7 +536,7 @@ public abstract class EngineContract {
 	 * {@link #stale} with a 300 ms ttl), then runs {@code threads} callers across
 	 * {@code engines} with a 200 ms loader that returns {@code v<n>} for its n-th load.
 	 */
-	private static List<Outcome> stampedeOnAStaleValue(List<Stampede> engines, String key, int threads,
+	private static List<CallResult> stampedeOnAStaleValue(List<Stampede> engines, String key, int threads,
 			AtomicInteger loads) throws InterruptedException {
 		engines.get(0).get(CACHE, key, () -> "v" + loads.incrementAndGet());
 		Thread.sleep(400);

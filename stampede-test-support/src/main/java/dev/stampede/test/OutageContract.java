@@ -17,7 +17,7 @@ import dev.stampede.StampedeSettings;
 import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
-import dev.stampede.test.Stampedes.Outcome;
+import dev.stampede.test.Stampedes.CallResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,12 +68,12 @@ public abstract class OutageContract {
 		Stampede engine = engine(FailurePolicy.CALL_THROUGH);
 		server().kill();
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(16, () -> engine.get("outage", "k", () -> {
+		List<CallResult> outcomes = Stampedes.run(16, () -> engine.get("outage", "k", () -> {
 			Thread.sleep(300);
 			return "from the database " + loads.incrementAndGet();
 		}));
 		assertThat(loads).hasValue(1);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("from the database 1");
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("from the database 1");
 	}
 
 	@Test
@@ -114,9 +114,9 @@ public abstract class OutageContract {
 		Stampede engine = engine(FailurePolicy.FAIL);
 		server().kill();
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(64, () -> engine.get("outage", "k", () -> "v" + loads.incrementAndGet()));
+		List<CallResult> outcomes = Stampedes.run(64, () -> engine.get("outage", "k", () -> "v" + loads.incrementAndGet()));
 		assertThat(loads).hasValue(0);
-		assertThat(outcomes).extracting(Outcome::failure)
+		assertThat(outcomes).extracting(CallResult::failure)
 			.allSatisfy((failure) -> assertThat(failure).isInstanceOf(StampedeBackendException.class)
 				.hasMessageContaining("on-backend-failure is fail"));
 	}
@@ -130,12 +130,12 @@ public abstract class OutageContract {
 			.ignoreExceptions()
 			.until(() -> engine.getBackend().read("probe") == Slot.EMPTY);
 		AtomicInteger loads = new AtomicInteger();
-		List<Outcome> outcomes = Stampedes.run(64, () -> engine.get("outage", "after-restart", () -> {
+		List<CallResult> outcomes = Stampedes.run(64, () -> engine.get("outage", "after-restart", () -> {
 			Thread.sleep(100);
 			return "v" + loads.incrementAndGet();
 		}));
 		assertThat(loads).hasValue(1);
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1");
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1");
 		assertThat(engine.getBackend().read(engine.backendKey("outage", "after-restart")))
 			.isInstanceOf(Slot.Present.class);
 	}
@@ -177,14 +177,14 @@ public abstract class OutageContract {
 		});
 		saboteur.start();
 		long start = System.nanoTime();
-		List<Outcome> outcomes = Stampedes.run(64, () -> engine.get("outage", "mid-load", () -> {
+		List<CallResult> outcomes = Stampedes.run(64, () -> engine.get("outage", "mid-load", () -> {
 			loading.countDown();
 			Thread.sleep(400);
 			return "v" + loads.incrementAndGet();
 		}));
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		assertThat(outcomes).extracting(Outcome::failure).containsOnlyNulls();
-		assertThat(outcomes).extracting(Outcome::value).containsOnly("v1");
+		assertThat(outcomes).extracting(CallResult::failure).containsOnlyNulls();
+		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1");
 		assertThat(loads).hasValue(1);
 		assertThat(took).isLessThan(Duration.ofMillis(500 + 5000 + 400 + 1000));
 	}

@@ -30,7 +30,7 @@ public final class Stampedes {
 	 * Runs {@code callers} on {@code threads} threads at once.
 	 * @return what each caller returned or threw, in thread order
 	 */
-	public static List<Outcome> run(int threads, Callable<?> caller) {
+	public static List<CallResult> run(int threads, Callable<?> caller) {
 		return run(threads, BOUND, caller);
 	}
 
@@ -39,7 +39,7 @@ public final class Stampedes {
 	 * longer than {@code bound} in all.
 	 * @return what each caller returned or threw, in thread order
 	 */
-	public static List<Outcome> run(int threads, Duration bound, Callable<?> caller) {
+	public static List<CallResult> run(int threads, Duration bound, Callable<?> caller) {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		CyclicBarrier barrier = new CyclicBarrier(threads);
 		try {
@@ -51,7 +51,7 @@ public final class Stampedes {
 				}));
 			}
 			long deadline = System.nanoTime() + bound.toNanos();
-			List<Outcome> outcomes = new ArrayList<>();
+			List<CallResult> outcomes = new ArrayList<>();
 			for (Future<?> future : futures) {
 				outcomes.add(outcome(future, deadline, bound));
 			}
@@ -62,12 +62,12 @@ public final class Stampedes {
 		}
 	}
 
-	private static Outcome outcome(Future<?> future, long deadline, Duration bound) {
+	private static CallResult outcome(Future<?> future, long deadline, Duration bound) {
 		try {
-			return new Outcome(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null);
+			return new CallResult(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null);
 		}
 		catch (ExecutionException ex) {
-			return new Outcome(null, ex.getCause());
+			return new CallResult(null, ex.getCause());
 		}
 		catch (TimeoutException ex) {
 			throw new AssertionError("A caller did not return within " + bound.toSeconds() + " s", ex);
@@ -83,7 +83,7 @@ public final class Stampedes {
 	 * @param value what it returned
 	 * @param failure what it threw, if anything
 	 */
-	public record Outcome(@Nullable Object value, @Nullable Throwable failure) {
+	public record CallResult(@Nullable Object value, @Nullable Throwable failure) {
 	}
 
 }

@@ -16,7 +16,7 @@ import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.memcached.MemcachedBackend;
-import dev.stampede.test.Stampedes.Outcome;
+import dev.stampede.test.Stampedes.CallResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,10 +46,10 @@ class LeaseHolderKilledTest {
 			holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			AtomicInteger loads = new AtomicInteger();
 			long start = System.nanoTime();
-			List<Outcome> outcomes = Stampedes.run(16,
+			List<CallResult> outcomes = Stampedes.run(16,
 					() -> engine.get("killed", "key", () -> "taken over " + loads.incrementAndGet()));
 			Duration waited = Duration.ofNanos(System.nanoTime() - start);
-			assertThat(outcomes).extracting(Outcome::value).containsOnly("taken over 1");
+			assertThat(outcomes).extracting(CallResult::value).containsOnly("taken over 1");
 			assertThat(loads).hasValue(1);
 			assertThat(waited).isLessThan(EngineContract.SETTINGS.maxWait());
 		}

@@ -1,12 +1,16 @@
 package dev.stampede.test;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 import dev.stampede.Backoff;
 import dev.stampede.CacheSettings;
 import dev.stampede.FailurePolicy;
 import dev.stampede.RefreshMode;
 import dev.stampede.InvalidSettingException;
+import dev.stampede.Stampede;
+import dev.stampede.StampedeSettings;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
 import dev.stampede.codec.JdkSerializationCodec;
@@ -31,7 +35,8 @@ class MemcachedBackendTest extends BackendContract {
 		CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
 				Duration.ofSeconds(1), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2, 0.5), true,
 				FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
-		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> backend().validate(settings))
+		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(
+				() -> new Stampede(backend(), new StampedeSettings(settings, Map.of()), "", Clock.systemUTC()))
 			.withMessageContaining("lease-ttl")
 			.withMessageContaining("whole seconds");
 	}

@@ -16,7 +16,7 @@ import dev.stampede.RefreshMode;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
 import dev.stampede.backend.memcached.MemcachedBackend;
-import dev.stampede.test.Stampedes.Outcome;
+import dev.stampede.test.Stampedes.CallResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,7 +72,7 @@ class SoakTest {
 			this.memcached.server().restart();
 		}, "restarts");
 		restarts.start();
-		List<Outcome> outcomes = Stampedes.run(32, RUN.plus(CALL_BOUND).plusSeconds(30), () -> {
+		List<CallResult> outcomes = Stampedes.run(32, RUN.plus(CALL_BOUND).plusSeconds(30), () -> {
 			Stampede engine = engines.get(thread.getAndIncrement() % engines.size());
 			long calls = 0;
 			while (System.nanoTime() < deadline) {
@@ -102,7 +102,7 @@ class SoakTest {
 			return calls;
 		});
 		restarts.join();
-		assertThat(outcomes).extracting(Outcome::failure).containsOnlyNulls();
+		assertThat(outcomes).extracting(CallResult::failure).containsOnlyNulls();
 		assertThat(outcomes.stream().mapToLong((outcome) -> (Long) outcome.value()).sum()).isGreaterThan(10_000);
 		assertThat(wrongValues).hasValue(0);
 		assertThat(loaderFailures).hasPositiveValue();

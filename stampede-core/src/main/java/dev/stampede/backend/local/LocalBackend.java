@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import dev.stampede.backend.Envelope;
+import dev.stampede.Envelope;
 import dev.stampede.backend.KeyEvent;
 import dev.stampede.backend.KeyEventListener;
 import dev.stampede.backend.Slot;

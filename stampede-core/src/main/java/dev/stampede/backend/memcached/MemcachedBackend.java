@@ -6,12 +6,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
 
-import dev.stampede.CacheSettings;
-import dev.stampede.InvalidSettingException;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeException;
 import dev.stampede.StampedeValueTooLargeException;
-import dev.stampede.backend.Envelope;
+import dev.stampede.Envelope;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.codec.EnvelopeCodec;
@@ -120,12 +118,17 @@ public final class MemcachedBackend implements StampedeBackend {
 		return this.client;
 	}
 
+	// memcached counts expirations in whole seconds.
 	@Override
-	public void validate(CacheSettings settings) {
-		if (settings.leaseTtl().compareTo(Duration.ofSeconds(1)) < 0) {
-			throw new InvalidSettingException("lease-ttl", "memcached expires items in whole seconds, so a lease "
-					+ "must last at least 1s (2s or more is safer), was " + settings.leaseTtl().toMillis() + " ms");
-		}
+	public Duration minimumLeaseTtl() {
+		return Duration.ofSeconds(1);
+	}
+
+	// An expiry beyond 30 days is an absolute Unix time in 32 bits, which ends in January 2038;
+	// a value is kept a second longer than asked.
+	@Override
+	public Duration maximumTtl() {
+		return Duration.ofSeconds(Integer.MAX_VALUE - System.currentTimeMillis() / 1000 - 1);
 	}
 
 	@Override

@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import dev.stampede.StampedeBackendException;
-import dev.stampede.backend.Envelope;
+import dev.stampede.Envelope;
 import dev.stampede.backend.KeyEvent;
 import dev.stampede.backend.KeyEventListener;
 import dev.stampede.backend.Slot;

@@ -1,4 +1,4 @@
-package dev.stampede.backend;
+package dev.stampede;
 
 import org.jspecify.annotations.Nullable;
 
