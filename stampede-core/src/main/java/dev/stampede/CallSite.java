@@ -1,6 +1,5 @@
 package dev.stampede;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,13 +15,13 @@ public final class CallSite {
 
 	private final String origin;
 
-	private final @Nullable Cache<String, Envelope> localTier;
+	private final @Nullable LocalTier localTier;
 
 	private final CacheStats stats;
 
 	private final Class<?> valueType;
 
-	CallSite(String cache, CacheSettings settings, String origin, @Nullable Cache<String, Envelope> localTier,
+	CallSite(String cache, CacheSettings settings, String origin, @Nullable LocalTier localTier,
 			CacheStats stats, Class<?> valueType) {
 		this.cache = cache;
 		this.settings = settings;
@@ -47,7 +46,7 @@ public final class CallSite {
 		return this.origin;
 	}
 
-	@Nullable Cache<String, Envelope> localTier() {
+	@Nullable LocalTier localTier() {
 		return this.localTier;
 	}
 

@@ -43,16 +43,16 @@ public class StampedeEndpoint {
 	@ReadOperation
 	public StampedeDescriptor stampede() {
 		Map<String, CacheDescriptor> caches = new TreeMap<>();
-		for (String cache : this.stampede.cacheNames()) {
+		for (String cache : this.stampede.inspection().cacheNames()) {
 			caches.put(cache, describe(cache, false));
 		}
-		return new StampedeDescriptor(this.stampede.getBackend().name(), this.stampede.getBackend().toString(),
+		return new StampedeDescriptor(this.stampede.inspection().backend().name(), this.stampede.inspection().backend().toString(),
 				caches);
 	}
 
 	@ReadOperation
 	public @Nullable CacheDescriptor cache(@Selector String cache) {
-		return this.stampede.cacheNames().contains(cache) ? describe(cache, true) : null;
+		return this.stampede.inspection().cacheNames().contains(cache) ? describe(cache, true) : null;
 	}
 
 	@DeleteOperation
@@ -61,19 +61,19 @@ public class StampedeEndpoint {
 	}
 
 	private CacheDescriptor describe(String cache, boolean detailed) {
-		CacheStats stats = this.stampede.stats(cache);
+		CacheStats stats = this.stampede.inspection().stats(cache);
 		Map<String, Long> calls = stats.snapshot()
 			.entrySet()
 			.stream()
 			.collect(Collectors.toMap((entry) -> name(entry.getKey()), Map.Entry::getValue, (a, b) -> a,
 					TreeMap::new));
 		Map<String, SettingsDescriptor> callSites = new TreeMap<>();
-		for (CallSite site : this.stampede.callSites(cache)) {
+		for (CallSite site : this.stampede.inspection().callSites(cache)) {
 			callSites.put(site.origin(), SettingsDescriptor.of(site.settings()));
 		}
-		return new CacheDescriptor(SettingsDescriptor.of(this.stampede.settings(cache)), callSites, calls,
+		return new CacheDescriptor(SettingsDescriptor.of(this.stampede.inspection().settings(cache)), callSites, calls,
 				stats.leasesHeld(), detailed ? stats.heldLeaseKeys(LIST_LIMIT) : null,
-				detailed ? this.stampede.inFlightKeys(cache, LIST_LIMIT) : null);
+				detailed ? this.stampede.inspection().inFlightKeys(cache, LIST_LIMIT) : null);
 	}
 
 	private static String name(Outcome outcome) {

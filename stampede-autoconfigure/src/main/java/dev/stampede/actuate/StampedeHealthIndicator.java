@@ -37,7 +37,7 @@ public class StampedeHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		StampedeBackend backend = this.stampede.getBackend();
+		StampedeBackend backend = this.stampede.inspection().backend();
 		long start = System.nanoTime();
 		Health.Builder health;
 		try {

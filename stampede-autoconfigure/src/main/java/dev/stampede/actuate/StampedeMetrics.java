@@ -45,7 +45,7 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registries.add(registry);
-		if (this.stampede.getBackend() instanceof CircuitBreakingBackend circuit) {
+		if (this.stampede.inspection().backend() instanceof CircuitBreakingBackend circuit) {
 			Gauge.builder("stampede.backend.circuit.open", circuit,
 					(breaker) -> (breaker.circuitState() == CircuitBreaker.State.CLOSED) ? 0 : 1)
 				.description("1 while the backend's circuit is open or half-open, else 0")
@@ -53,7 +53,7 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 				.register(registry);
 		}
 		this.stampede.setObserver(this);
-		this.stampede.cacheNames().forEach((cache) -> register(registry, cache, this.stampede.stats(cache)));
+		this.stampede.inspection().cacheNames().forEach((cache) -> register(registry, cache, this.stampede.inspection().stats(cache)));
 	}
 
 	@Override

@@ -197,7 +197,7 @@ abstract class AbstractAnnotationTests {
 	}
 
 	Slot stored(String cache, Object key) {
-		return this.stampede.getBackend().read(this.stampede.backendKey(cache, key));
+		return this.stampede.inspection().backend().read(this.stampede.inspection().backendKey(cache, key));
 	}
 
 	static synchronized long nextId() {

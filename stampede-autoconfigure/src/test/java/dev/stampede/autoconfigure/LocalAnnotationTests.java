@@ -14,7 +14,7 @@ class LocalAnnotationTests extends AbstractAnnotationTests {
 
 	@Test
 	void theLocalBackendIsTheDefault() {
-		assertThat(this.stampede.getBackend()).isInstanceOf(LocalBackend.class);
+		assertThat(this.stampede.inspection().backend()).isInstanceOf(LocalBackend.class);
 	}
 
 }

@@ -27,7 +27,7 @@ class MemcachedAnnotationTests extends AbstractSharedBackendAnnotationTests {
 
 	@Test
 	void setServersSelectTheMemcachedBackend() {
-		assertThat(this.stampede.getBackend().name()).isEqualTo("memcached");
+		assertThat(this.stampede.inspection().backend().name()).isEqualTo("memcached");
 	}
 
 }

@@ -28,7 +28,7 @@ class RedisAnnotationTests extends AbstractSharedBackendAnnotationTests {
 
 	@Test
 	void aRedisConnectionSelectsTheRedisBackend() {
-		assertThat(this.stampede.getBackend().name()).isEqualTo("redis");
+		assertThat(this.stampede.inspection().backend().name()).isEqualTo("redis");
 	}
 
 }

@@ -94,7 +94,7 @@ class StampedeAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Stampede stampede = context.getBean(Stampede.class);
-				assertThat(stampede.getBackend().name()).isEqualTo("redis");
+				assertThat(stampede.inspection().backend().name()).isEqualTo("redis");
 				assertThat(stampede.get("down", "key", () -> "from the method")).isEqualTo("from the method");
 			});
 	}

@@ -85,7 +85,7 @@ public abstract class EngineContract {
 		assertThat(loads).hasValue(1);
 		assertThat(outcomes).extracting(CallResult::failure).containsOnlyNulls();
 		assertThat(outcomes).extracting(CallResult::value).containsOnly("value-1");
-		assertThat(engine.inFlightCount()).isZero();
+		assertThat(engine.inspection().inFlightCount()).isZero();
 	}
 
 	@RepeatedTest(5)
@@ -112,8 +112,8 @@ public abstract class EngineContract {
 	void aDeadHoldersLeaseIsTakenOverAfterLeaseTtlWithinMaxWait() {
 		Stampede engine = engine(SETTINGS);
 		String key = uniqueKey();
-		StampedeBackend backend = engine.getBackend();
-		assertThat(backend.tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "holder-that-died", SETTINGS.leaseTtl())).isTrue();
+		StampedeBackend backend = engine.inspection().backend();
+		assertThat(backend.tryLease(engine.inspection().backendKey(CACHE, key), Slot.EMPTY, "holder-that-died", SETTINGS.leaseTtl())).isTrue();
 		AtomicInteger loads = new AtomicInteger();
 		long start = System.nanoTime();
 		List<CallResult> outcomes = Stampedes.run(16, () -> engine.get(CACHE, key, () -> "value-" + loads.incrementAndGet()));
@@ -136,8 +136,8 @@ public abstract class EngineContract {
 		assertThat(outcomes).extracting(CallResult::failure)
 			.allSatisfy((failure) -> assertThat(failure).isInstanceOf(IOException.class)
 				.hasMessage("database down #1"));
-		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
-		assertThat(engine.inFlightCount()).isZero();
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.inspection().inFlightCount()).isZero();
 		assertThat(engine.get(CACHE, key, () -> "recovered")).isEqualTo("recovered");
 	}
 
@@ -146,14 +146,14 @@ public abstract class EngineContract {
 		CacheSettings settings = withWait(Duration.ofMillis(300), FailurePolicy.FAIL);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
-		engine.getBackend().tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
+		engine.inspection().backend().tryLease(engine.inspection().backendKey(CACHE, key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
 		AtomicInteger loads = new AtomicInteger();
 		assertThatExceptionOfType(StampedeTimeoutException.class)
 			.isThrownBy(() -> engine.get(CACHE, key, loads::incrementAndGet))
 			.withMessageContaining("cache '" + CACHE + "' key '" + key + "'")
 			.satisfies((ex) -> assertThat(ex.getWaited()).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
 		assertThat(loads).hasValue(0);
-		assertThat(engine.inFlightCount()).isZero();
+		assertThat(engine.inspection().inFlightCount()).isZero();
 	}
 
 	@Test
@@ -161,10 +161,10 @@ public abstract class EngineContract {
 		CacheSettings settings = withWait(Duration.ofMillis(300), FailurePolicy.CALL_THROUGH);
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
-		engine.getBackend().tryLease(engine.backendKey(CACHE, key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
+		engine.inspection().backend().tryLease(engine.inspection().backendKey(CACHE, key), Slot.EMPTY, "slow-holder", Duration.ofSeconds(30));
 		assertThat(engine.get(CACHE, key, () -> "direct")).isEqualTo("direct");
-		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(new Slot.Leased("slow-holder"));
-		assertThat(engine.inFlightCount()).isZero();
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey(CACHE, key))).isEqualTo(new Slot.Leased("slow-holder"));
+		assertThat(engine.inspection().inFlightCount()).isZero();
 	}
 
 	@Test
@@ -212,7 +212,7 @@ public abstract class EngineContract {
 			});
 		}
 		assertThat(loads).hasValue(3);
-		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 	}
 
 	@Test
@@ -247,7 +247,7 @@ public abstract class EngineContract {
 		assertThat(whileLoading(engine, key, "computed from data the eviction replaced",
 				() -> engine.evict(CACHE, key)))
 			.isEqualTo("computed from data the eviction replaced");
-		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 		assertThat(engine.get(CACHE, key, () -> "fresh")).isEqualTo("fresh");
 	}
 
@@ -257,7 +257,7 @@ public abstract class EngineContract {
 		String key = uniqueKey();
 		var site = engine.callSite(CACHE, CacheSettings.Overrides.NONE, "test");
 		assertThat(engine.get(site, key, () -> "not for caching", (value) -> false)).isEqualTo("not for caching");
-		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 	}
 
 	@RepeatedTest(5)
@@ -271,7 +271,7 @@ public abstract class EngineContract {
 			.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS));
 		assertThat(loads).hasValue(1);
 		assertThat(outcomes).extracting(CallResult::value).containsOnly("value-1");
-		await().atMost(Duration.ofSeconds(5)).until(() -> engine.inFlightCount() == 0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> engine.inspection().inFlightCount() == 0);
 	}
 
 	@Test
@@ -343,7 +343,7 @@ public abstract class EngineContract {
 		assertThat(loads).hasValue(2);
 		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1", "v2").contains("v1", "v2");
 		assertThat(engine.get(CACHE, key, () -> "not loaded")).isEqualTo("v2");
-		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.STALE)).isPositive();
+		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.Outcome.STALE)).isPositive();
 	}
 
 	@Test
@@ -384,7 +384,7 @@ public abstract class EngineContract {
 			assertThat(served).isEqualTo("v1");
 		}
 		assertThat(attempts).hasValue(1);
-		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.REFRESH_ERROR)).isEqualTo(1);
+		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.Outcome.REFRESH_ERROR)).isEqualTo(1);
 	}
 
 	@Test
@@ -406,7 +406,7 @@ public abstract class EngineContract {
 		engine.get(CACHE, key, () -> "stale");
 		Thread.sleep(400);
 		whileLoading(engine, key, "refreshed from data the eviction replaced", () -> engine.evict(CACHE, key));
-		assertThat(engine.getBackend().read(engine.backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey(CACHE, key))).isEqualTo(Slot.EMPTY);
 	}
 
 	@Test
@@ -421,7 +421,7 @@ public abstract class EngineContract {
 			Thread.sleep(50);
 			return "v" + loads.incrementAndGet();
 		});
-		CacheStats stats = engine.stats(CACHE);
+		CacheStats stats = engine.inspection().stats(CACHE);
 		long missesBefore = stats.count(dev.stampede.Outcome.MISS);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		while (System.nanoTime() < deadline) {
@@ -469,8 +469,8 @@ public abstract class EngineContract {
 		Map<Stampede, CacheStats> stats = new java.util.IdentityHashMap<>();
 		Map<Stampede, Long> waitsBefore = new java.util.IdentityHashMap<>();
 		for (Stampede engine : engines) {
-			stats.put(engine, engine.stats(CACHE));
-			waitsBefore.put(engine, waits(engine.stats(CACHE)));
+			stats.put(engine, engine.inspection().stats(CACHE));
+			waitsBefore.put(engine, waits(engine.inspection().stats(CACHE)));
 		}
 		int loadsBefore = loads.get();
 		long seconds = 5;
@@ -527,7 +527,7 @@ public abstract class EngineContract {
 		var integers = engine.callSite(CACHE, CacheSettings.Overrides.NONE, "integers", Integer.class);
 		Integer value = engine.get(integers, key, () -> 42, (loaded) -> true);
 		assertThat(value).isEqualTo(42);
-		assertThat(engine.stats(CACHE).count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
+		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
 		assertThat(engine.get(integers, key, () -> -1, (loaded) -> true)).isEqualTo(42);
 	}
 

@@ -82,7 +82,7 @@ public abstract class OutageContract {
 		server().kill();
 		assertThatExceptionOfType(StampedeBackendException.class)
 			.isThrownBy(() -> engine.get("outage", "k", () -> "never called"))
-			.withMessageContaining(engine.getBackend().name())
+			.withMessageContaining(engine.inspection().backend().name())
 			.withMessageContaining("cache 'outage' key 'k'")
 			.withMessageContaining("call-through");
 	}
@@ -128,7 +128,7 @@ public abstract class OutageContract {
 		await().atMost(Duration.ofSeconds(15))
 			.pollInterval(Duration.ofMillis(200))
 			.ignoreExceptions()
-			.until(() -> engine.getBackend().read("probe") == Slot.EMPTY);
+			.until(() -> engine.inspection().backend().read("probe") == Slot.EMPTY);
 		AtomicInteger loads = new AtomicInteger();
 		List<CallResult> outcomes = Stampedes.run(64, () -> engine.get("outage", "after-restart", () -> {
 			Thread.sleep(100);
@@ -136,7 +136,7 @@ public abstract class OutageContract {
 		}));
 		assertThat(loads).hasValue(1);
 		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1");
-		assertThat(engine.getBackend().read(engine.backendKey("outage", "after-restart")))
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey("outage", "after-restart")))
 			.isInstanceOf(Slot.Present.class);
 	}
 

@@ -42,7 +42,7 @@ class LeaseHolderKilledTest {
 		try (Stampede engine = new Stampede(backend, new StampedeSettings(EngineContract.SETTINGS, Map.of()), "",
 				Clock.systemUTC())) {
 			assertThat(awaitLine(holder, LeaseHolder.LOADING)).isTrue();
-			assertThat(backend.read(engine.backendKey("killed", "key"))).isInstanceOf(Slot.Leased.class);
+			assertThat(backend.read(engine.inspection().backendKey("killed", "key"))).isInstanceOf(Slot.Leased.class);
 			holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			AtomicInteger loads = new AtomicInteger();
 			long start = System.nanoTime();

@@ -63,8 +63,8 @@ class MemcachedEngineTest extends EngineContract {
 			assertThat(value).hasSize(2 * 1024 * 1024);
 		}
 		assertThat(loads).hasValue(3);
-		assertThat(engine.stats("contract").count(dev.stampede.Outcome.NOT_STORED)).isEqualTo(3);
-		assertThat(engine.getBackend().read(engine.backendKey("contract", key))).isEqualTo(Slot.EMPTY);
+		assertThat(engine.inspection().stats("contract").count(dev.stampede.Outcome.NOT_STORED)).isEqualTo(3);
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey("contract", key))).isEqualTo(Slot.EMPTY);
 	}
 
 	@Test
@@ -73,14 +73,14 @@ class MemcachedEngineTest extends EngineContract {
 		String key = uniqueKey();
 		MemcachedBackend other = MemcachedBackendTest.connect(memcached.server().address());
 		try {
-			other.getClient().set(engine.backendKey("contract", key), 60, "not an envelope");
+			other.getClient().set(engine.inspection().backendKey("contract", key), 60, "not an envelope");
 		}
 		finally {
 			other.close();
 		}
 		assertThat(engine.get("contract", key, () -> "loaded")).isEqualTo("loaded");
 		assertThat(engine.get("contract", key, () -> "loaded again")).isEqualTo("loaded");
-		assertThat(engine.stats("contract").count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
+		assertThat(engine.inspection().stats("contract").count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
 	}
 
 	private long memcachedReads() throws Exception {

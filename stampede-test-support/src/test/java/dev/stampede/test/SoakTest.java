@@ -108,7 +108,7 @@ class SoakTest {
 		assertThat(loaderFailures).hasPositiveValue();
 		assertThat(Duration.ofNanos(slowestCall.get())).isLessThan(CALL_BOUND);
 		await().atMost(Duration.ofSeconds(10)).until(() -> engines.stream()
-			.allMatch((engine) -> engine.inFlightCount() == 0 && engine.stats("soak").leasesHeld() == 0));
+			.allMatch((engine) -> engine.inspection().inFlightCount() == 0 && engine.inspection().stats("soak").leasesHeld() == 0));
 		engines.forEach(Stampede::close);
 		backends.forEach(MemcachedBackend::close);
 		await().atMost(Duration.ofSeconds(10)).until(() -> Thread.activeCount() <= threadsBefore + 2);

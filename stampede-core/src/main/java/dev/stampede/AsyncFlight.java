@@ -1,0 +1,154 @@
+package dev.stampede;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * Drives one asynchronous caller's flight: each run is one {@link LeaseLoop#attempt}
+ * on a scheduler thread; between attempts it is scheduled after the next pause, or
+ * at once when woken; a load completes it from the load's own completion. No thread
+ * sleeps or blocks for it, so waiting for many keys costs no thread per key.
+ */
+final class AsyncFlight implements Runnable, Waiters.Waiter {
+
+	private final LeaseLoop loop;
+
+	private final Resolution resolution;
+
+	private final Winner winner;
+
+	private final Failures failures;
+
+	private final Flights flights;
+
+	private final Waiters waiters;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final long start = System.nanoTime();
+
+	private final long deadline;
+
+	private final AtomicReference<@Nullable ScheduledFuture<?>> next = new AtomicReference<>();
+
+	private @Nullable BackOffExecution pauses;
+
+	private volatile boolean waiting;
+
+	private volatile long waitStart;
+
+	AsyncFlight(LeaseLoop loop, Resolution resolution, Winner winner, Failures failures, Flights flights,
+			Waiters waiters, ScheduledExecutorService scheduler) {
+		this.loop = loop;
+		this.resolution = resolution;
+		this.winner = winner;
+		this.failures = failures;
+		this.flights = flights;
+		this.waiters = waiters;
+		this.scheduler = scheduler;
+		this.deadline = this.start + resolution.settings().maxWait().toNanos();
+	}
+
+	@Override
+	public void run() {
+		// A flight failed already (it could not be scheduled, or the engine closed) is not resolved late.
+		if (this.resolution.flight().isDone()) {
+			return;
+		}
+		try {
+			LeaseLoop.Step step = this.loop.attempt(this.resolution);
+			if (step instanceof LeaseLoop.Done done) {
+				finish(done.value(), null);
+			}
+			else if (step instanceof LeaseLoop.Won won) {
+				this.resolution.startLoad().whenComplete((value, failure) -> stored(won.token(), value, failure));
+			}
+			else if (step instanceof LeaseLoop.Failed failed) {
+				this.failures.readFailed(this.resolution, failed.failure());
+				this.resolution.startLoad().whenComplete(this::finish);
+			}
+			else {
+				pause();
+			}
+		}
+		catch (Throwable ex) {
+			finish(null, ex);
+		}
+	}
+
+	@Override
+	public void wake() {
+		ScheduledFuture<?> pending = this.next.get();
+		if (pending != null && pending.cancel(false)) {
+			try {
+				this.scheduler.execute(this);
+			}
+			catch (RejectedExecutionException ex) {
+				finish(null, ex);
+			}
+		}
+	}
+
+	private void pause() {
+		long now = System.nanoTime();
+		if (now - this.deadline >= 0) {
+			this.failures.waitTimedOut(this.resolution, Duration.ofNanos(now - this.start));
+			this.resolution.startLoad().whenComplete(this::finish);
+			return;
+		}
+		if (!this.waiting) {
+			// As a blocking caller does: register, then read once more at once.
+			this.resolution.stats().record(Outcome.LEASE_LOST);
+			this.waitStart = now;
+			this.waiting = true;
+			this.waiters.register(this.resolution.backendKey(), this);
+			this.scheduler.execute(this);
+			return;
+		}
+		if (this.pauses == null) {
+			this.pauses = this.resolution.settings().backoff().start();
+		}
+		long pause = Waiters.pause(this.pauses.nextBackOff(), this.deadline - now);
+		this.next.set(this.scheduler.schedule(this, pause, TimeUnit.NANOSECONDS));
+	}
+
+	private void stored(String token, @Nullable Object value, @Nullable Throwable failure) {
+		try {
+			if (failure != null) {
+				this.winner.abandon(this.resolution, token);
+				finish(null, failure);
+				return;
+			}
+			this.winner.store(this.resolution, token, value);
+			finish(value, null);
+		}
+		catch (Throwable ex) {
+			finish(null, ex);
+		}
+		finally {
+			this.resolution.stats().leaseEnded(this.resolution.keyString());
+		}
+	}
+
+	private void finish(@Nullable Object value, @Nullable Throwable failure) {
+		if (this.waiting) {
+			this.waiters.unregister(this.resolution.backendKey(), this);
+			this.resolution.waited(System.nanoTime() - this.waitStart);
+		}
+		if (failure != null) {
+			this.flights.fail(this.resolution.backendKey(), this.resolution.flight(), failure);
+		}
+		else {
+			this.flights.land(this.resolution.backendKey(), this.resolution.flight(), value);
+		}
+	}
+
+}

@@ -1,0 +1,127 @@
+package dev.stampede;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import dev.stampede.backend.StampedeBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a call does when something other than its loader fails: the backend
+ * ({@code on-backend-failure}), the wait for another caller ({@code on-wait-timeout}),
+ * or storing a value. Each either returns, and the caller goes on without the cache,
+ * or throws the exception the policy asks for. Warnings are rate-limited, so that a
+ * backend that is down does not flood the log.
+ */
+final class Failures {
+
+	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
+
+	private final StampedeBackend backend;
+
+	private final Supplier<StampedeObserver> observer;
+
+	private final WarningLimiter limiter;
+
+	Failures(StampedeBackend backend, Supplier<StampedeObserver> observer, WarningLimiter limiter) {
+		this.backend = backend;
+		this.observer = observer;
+		this.limiter = limiter;
+	}
+
+	/**
+	 * The backend failed while reading or leasing: returns when the caller is to call
+	 * its loader directly ({@code call-through}).
+	 * @throws StampedeBackendException when {@code on-backend-failure} is {@code fail}
+	 */
+	void readFailed(Resolution resolution, StampedeBackendException ex) {
+		CacheStats stats = resolution.stats();
+		stats.record(Outcome.BACKEND_ERROR);
+		failFastIfAsked(resolution.site(), resolution.keyString(), "read", ex);
+		backendFailed(resolution.site(), resolution.keyString(), "read", ex);
+		stats.record(Outcome.CALL_THROUGH);
+	}
+
+	/**
+	 * The wait for another caller's value ran out: returns when the caller is to call
+	 * its loader directly.
+	 * @throws StampedeTimeoutException when {@code on-wait-timeout} is {@code fail}
+	 */
+	void waitTimedOut(Resolution resolution, Duration waited) {
+		resolution.stats().record(Outcome.WAIT_TIMEOUT);
+		if (resolution.settings().onWaitTimeout() == FailurePolicy.FAIL) {
+			throw new StampedeTimeoutException(resolution.cache(), resolution.keyString(), waited);
+		}
+		logger.debug("Waited {} ms for cache '{}' key '{}'; calling the loader directly", waited.toMillis(),
+				resolution.cache(), resolution.keyString());
+		resolution.stats().record(Outcome.CALL_THROUGH);
+	}
+
+	/**
+	 * An eviction failed on the backend.
+	 * @throws StampedeBackendException when {@code on-backend-failure} is {@code fail}
+	 */
+	void evictionFailed(CallSite site, String keyString, StampedeBackendException ex) {
+		site.stats().record(Outcome.BACKEND_ERROR);
+		failFastIfAsked(site, keyString, "evict", ex);
+		backendFailed(site, keyString, "evict", ex);
+	}
+
+	/** The backend failed on an operation the call can do without: warned about, rate-limited. */
+	void backendFailed(CallSite site, String keyString, String operation, StampedeBackendException ex) {
+		this.observer.get().backendFailed(this.backend.name(), ex);
+		if (this.limiter.mayWarn()) {
+			logger.warn("Could not {} cache '{}' key '{}' on the {} backend, going on without it "
+					+ "(further failures are logged at debug level for 10 s): {}", operation, site.cache(), keyString,
+					this.backend.name(), ex.getMessage());
+		}
+		else {
+			logger.debug("Could not {} cache '{}' key '{}' on the {} backend: {}", operation, site.cache(), keyString,
+					this.backend.name(), ex.getMessage());
+		}
+	}
+
+	/** The backend holds something this call site cannot use; warned about once per key. */
+	void unreadable(Resolution resolution) {
+		if (resolution.countUnreadable()) {
+			resolution.stats().record(Outcome.UNREADABLE);
+		}
+		warnOnce(resolution.backendKey(), "Cache '{}' key '{}' holds data that {} cannot use (another program's, "
+				+ "another version's, or of another type); treating it as a miss", resolution.cache(),
+				resolution.keyString(), resolution.site().origin());
+	}
+
+	/** A loaded value could not be stored and is returned uncached. */
+	void notStored(Resolution resolution, StampedeException ex) {
+		resolution.stats().record(Outcome.NOT_STORED);
+		warnOnce(resolution.backendKey(), "Returning the value of cache '{}' key '{}' from {} uncached: {}",
+				resolution.cache(), resolution.keyString(), resolution.site().origin(), ex.getMessage());
+	}
+
+	/** Storing a value failed in a way no backend should fail: the value is returned uncached. */
+	void storeFailed(Resolution resolution, RuntimeException ex) {
+		resolution.stats().record(Outcome.NOT_STORED);
+		if (this.limiter.firstFor(resolution.backendKey())) {
+			logger.warn("Could not store cache '{}' key '{}' from {}; returning the value uncached",
+					resolution.cache(), resolution.keyString(), resolution.site().origin(), ex);
+		}
+	}
+
+	private void warnOnce(String backendKey, String message, Object... arguments) {
+		if (this.limiter.firstFor(backendKey)) {
+			logger.warn(message, arguments);
+		}
+	}
+
+	private void failFastIfAsked(CallSite site, String keyString, String operation, StampedeBackendException ex) {
+		if (site.settings().onBackendFailure() == FailurePolicy.FAIL) {
+			this.observer.get().backendFailed(this.backend.name(), ex);
+			throw new StampedeBackendException("Could not " + operation + " cache '" + site.cache() + "' key '"
+					+ keyString + "' on the " + this.backend.name() + " backend: " + ex.getMessage()
+					+ ". on-backend-failure is fail; set it to call-through to call the method while the backend is "
+					+ "down", ex);
+		}
+	}
+
+}

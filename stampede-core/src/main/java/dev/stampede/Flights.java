@@ -1,0 +1,118 @@
+package dev.stampede;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Single flight: concurrent calls for one key in this JVM share one resolution, so
+ * only one thread per key talks to the backend. The first caller owns the flight; the
+ * others join it and get its value or its exception. Every flight that is registered
+ * here is removed again on every path: landed, failed or handed over.
+ */
+final class Flights {
+
+	/**
+	 * Returned to a joined caller whose flight's owner stopped without an answer (its
+	 * thread was interrupted): the caller starts or joins a new flight.
+	 */
+	static final Object REATTEMPT = new Object();
+
+	private final Map<String, CompletableFuture<@Nullable Object>> inFlight = new ConcurrentHashMap<>();
+
+	/**
+	 * Registers {@code flight} for {@code backendKey} unless one is under way.
+	 * @return the flight under way, which the caller joins, or {@code null} when the caller owns {@code flight}
+	 */
+	@Nullable CompletableFuture<@Nullable Object> join(String backendKey, CompletableFuture<@Nullable Object> flight) {
+		return this.inFlight.putIfAbsent(backendKey, flight);
+	}
+
+	/** Hands {@code value} to every caller that joined; later calls start their own flight. */
+	void land(String backendKey, CompletableFuture<@Nullable Object> flight, @Nullable Object value) {
+		this.inFlight.remove(backendKey, flight);
+		flight.complete(value);
+	}
+
+	/** Hands {@code failure} to every caller that joined. */
+	void fail(String backendKey, CompletableFuture<@Nullable Object> flight, Throwable failure) {
+		this.inFlight.remove(backendKey, flight);
+		flight.completeExceptionally(unwrap(failure));
+	}
+
+	/**
+	 * The owner stopped for a reason of its own (an interrupt): the callers that joined
+	 * go on without it, one of them owning a new flight.
+	 */
+	void handOver(String backendKey, CompletableFuture<@Nullable Object> flight) {
+		this.inFlight.remove(backendKey, flight);
+		flight.completeExceptionally(Reattempt.INSTANCE);
+	}
+
+	/** Fails every flight under way, when the engine closes. */
+	void failAll(Throwable failure) {
+		this.inFlight.forEach((key, flight) -> fail(key, flight, failure));
+	}
+
+	int size() {
+		return this.inFlight.size();
+	}
+
+	List<String> keys(String prefix, int limit) {
+		return this.inFlight.keySet().stream().filter((key) -> key.startsWith(prefix)).sorted().limit(limit).toList();
+	}
+
+	/**
+	 * Waits for a joined flight.
+	 * @return its value, or {@link #REATTEMPT}
+	 * @throws StampedeInterruptedException if this caller's thread is interrupted: only it stops
+	 */
+	static @Nullable Object await(CompletableFuture<@Nullable Object> flight, String cache, String keyString)
+			throws Throwable {
+		try {
+			return flight.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof Reattempt) {
+				return REATTEMPT;
+			}
+			throw ex.getCause();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new StampedeInterruptedException(
+					"Interrupted while waiting for cache '" + cache + "' key '" + keyString + "'", ex);
+		}
+	}
+
+	/** Whether a joined flight's failure means "start again" rather than an answer. */
+	static boolean isReattempt(Throwable failure) {
+		return unwrap(failure) instanceof Reattempt;
+	}
+
+	static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	/** Signal, not an error: no stack trace, one instance. */
+	private static final class Reattempt extends RuntimeException {
+
+		static final Reattempt INSTANCE = new Reattempt();
+
+		private Reattempt() {
+			super("the flight's owner stopped; start again", null, false, false);
+		}
+
+	}
+
+}

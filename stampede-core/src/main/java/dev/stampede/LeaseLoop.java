@@ -1,0 +1,255 @@
+package dev.stampede;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * The lease loop of one flight: read the key; serve a fresh or stale value; on a
+ * miss take the lease and, as the winner, load and store the value; else wait for
+ * the holder, with backoff or until woken, and read again; give up after
+ * {@code max-wait}. Each look at the backend is one {@link #attempt}, which both
+ * drivers share: a blocking caller runs the loop on its own thread, an asynchronous
+ * one has the engine's scheduler run each attempt and each pause ({@link AsyncFlight}),
+ * so that no thread waits for it. The {@link Winner} stores the value.
+ */
+final class LeaseLoop {
+
+	private final StampedeBackend backend;
+
+	private final Clock clock;
+
+	private final EarlyRefresh earlyRefresh;
+
+	private final Refresher refresher;
+
+	private final Failures failures;
+
+	private final Flights flights;
+
+	private final Waiters waiters;
+
+	private final EngineThreads threads;
+
+	private final Supplier<String> tokens;
+
+	private final Winner winner;
+
+	LeaseLoop(StampedeBackend backend, Clock clock, EarlyRefresh earlyRefresh, Refresher refresher, Failures failures,
+			Flights flights, Waiters waiters, EngineThreads threads, Supplier<String> tokens) {
+		this.winner = new Winner(backend, clock, failures);
+		this.backend = backend;
+		this.clock = clock;
+		this.earlyRefresh = earlyRefresh;
+		this.refresher = refresher;
+		this.failures = failures;
+		this.flights = flights;
+		this.waiters = waiters;
+		this.threads = threads;
+		this.tokens = tokens;
+	}
+
+	/** What one look at the backend decided. */
+	sealed interface Step permits Done, Won, Refreshing, Wait, Failed {
+	}
+
+	/** Answer with this value. */
+	record Done(@Nullable Object value) implements Step {
+	}
+
+	/** This caller holds the key's lease: it loads and stores the value. */
+	record Won(String token) implements Step {
+	}
+
+	/** This blocking caller holds the refresh lease of a value it read and refreshes it inline. */
+	record Refreshing(Slot.Present present, String token) implements Step {
+	}
+
+	/** Another caller holds the lease: wait and read again. */
+	record Wait() implements Step {
+	}
+
+	/** The backend failed: the failure policy decides. */
+	record Failed(StampedeBackendException failure) implements Step {
+	}
+
+	private static final Wait WAIT = new Wait();
+
+	/** Reads the key once and, on a miss, tries to take its lease. */
+	Step attempt(Resolution resolution) {
+		CacheStats stats = resolution.stats();
+		Slot slot;
+		try {
+			slot = this.backend.read(resolution.backendKey());
+		}
+		catch (StampedeBackendException ex) {
+			return new Failed(ex);
+		}
+		if (slot instanceof Slot.Present present && !resolution.isUsable(present.envelope())) {
+			slot = new Slot.Unreadable(present.version());
+		}
+		if (slot instanceof Slot.Present present) {
+			Envelope envelope = present.envelope();
+			long now = this.clock.millis();
+			if (envelope.isFreshAt(now)) {
+				if (resolution.isFirstRead()) {
+					stats.record(Outcome.HIT);
+					if (this.earlyRefresh.isDue(resolution.settings().earlyRefreshBeta(), envelope, now)) {
+						return this.refresher.begin(resolution, present);
+					}
+				}
+				resolution.remember(envelope);
+				return new Done(envelope.value());
+			}
+			if (envelope.isServableAt(now)) {
+				stats.record(Outcome.STALE);
+				return this.refresher.begin(resolution, present);
+			}
+		}
+		if (resolution.isFirstRead()) {
+			stats.record(Outcome.MISS);
+			resolution.readOnce();
+		}
+		if (slot instanceof Slot.Unreadable) {
+			this.failures.unreadable(resolution);
+		}
+		if (slot instanceof Slot.Leased) {
+			return WAIT;
+		}
+		String token = this.tokens.get();
+		try {
+			if (!this.backend.tryLease(resolution.backendKey(), slot, token, resolution.settings().leaseTtl())) {
+				return WAIT;
+			}
+		}
+		catch (StampedeBackendException ex) {
+			return new Failed(ex);
+		}
+		stats.record(Outcome.LEASE_WON);
+		stats.leaseTaken(resolution.keyString());
+		return new Won(token);
+	}
+
+	/**
+	 * Resolves a blocking caller's flight on its own thread and hands the answer to
+	 * every caller that joined it. When this thread is interrupted, only it stops: the
+	 * joined callers go on without it.
+	 */
+	@Nullable Object fly(Resolution resolution) throws Throwable {
+		Object value;
+		try {
+			value = resolve(resolution);
+		}
+		catch (StampedeInterruptedException ex) {
+			this.flights.handOver(resolution.backendKey(), resolution.flight());
+			throw ex;
+		}
+		catch (Throwable ex) {
+			this.flights.fail(resolution.backendKey(), resolution.flight(), ex);
+			throw ex;
+		}
+		this.flights.land(resolution.backendKey(), resolution.flight(), value);
+		return value;
+	}
+
+	private @Nullable Object resolve(Resolution resolution) throws Throwable {
+		long start = System.nanoTime();
+		long deadline = start + resolution.settings().maxWait().toNanos();
+		BackOffExecution pauses = null;
+		Waiters.Sleeper sleeper = null;
+		long waitStart = 0;
+		try {
+			while (true) {
+				Step step = attempt(resolution);
+				if (step instanceof Done done) {
+					return done.value();
+				}
+				if (step instanceof Won won) {
+					return loadAsWinner(resolution, won.token());
+				}
+				if (step instanceof Refreshing refreshing) {
+					// Only this caller pays for an inline refresh: those that joined it get the current value now.
+					this.flights.land(resolution.backendKey(), resolution.flight(),
+							refreshing.present().envelope().value());
+					return this.refresher.refresh(resolution, refreshing.present(), refreshing.token());
+				}
+				if (step instanceof Failed failed) {
+					this.failures.readFailed(resolution, failed.failure());
+					return resolution.load();
+				}
+				long now = System.nanoTime();
+				if (now - deadline >= 0) {
+					this.failures.waitTimedOut(resolution, Duration.ofNanos(now - start));
+					return resolution.load();
+				}
+				if (sleeper == null) {
+					// Read once more right after registering, so that a wake-up published between
+					// the read above and the registration is not missed.
+					resolution.stats().record(Outcome.LEASE_LOST);
+					waitStart = now;
+					sleeper = new Waiters.Sleeper();
+					this.waiters.register(resolution.backendKey(), sleeper);
+					continue;
+				}
+				if (pauses == null) {
+					pauses = resolution.settings().backoff().start();
+				}
+				try {
+					sleeper.sleep(Waiters.pause(pauses.nextBackOff(), deadline - now));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new StampedeInterruptedException("Interrupted while waiting for cache '" + resolution.cache()
+							+ "' key '" + resolution.keyString() + "'", ex);
+				}
+			}
+		}
+		finally {
+			if (sleeper != null) {
+				this.waiters.unregister(resolution.backendKey(), sleeper);
+				resolution.waited(System.nanoTime() - waitStart);
+			}
+		}
+	}
+
+	private @Nullable Object loadAsWinner(Resolution resolution, String token) throws Throwable {
+		try {
+			Object value;
+			try {
+				value = resolution.load();
+			}
+			catch (Throwable ex) {
+				this.winner.abandon(resolution, token);
+				throw ex;
+			}
+			this.winner.store(resolution, token, value);
+			return value;
+		}
+		finally {
+			resolution.stats().leaseEnded(resolution.keyString());
+		}
+	}
+
+	/**
+	 * Resolves an asynchronous caller's flight on the engine's threads; the flight
+	 * completes with the answer. Any failure to schedule fails the flight, which never
+	 * stays registered.
+	 */
+	void flyAsync(Resolution resolution) {
+		AsyncFlight flight = new AsyncFlight(this, resolution, this.winner, this.failures, this.flights, this.waiters,
+				this.threads.scheduler());
+		try {
+			this.threads.scheduler().execute(flight);
+		}
+		catch (Throwable ex) {
+			this.flights.fail(resolution.backendKey(), resolution.flight(), ex);
+		}
+	}
+
+}

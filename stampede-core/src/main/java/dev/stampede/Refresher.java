@@ -1,0 +1,167 @@
+package dev.stampede;
+
+import java.time.Clock;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refreshes values that are stale, or fresh but due for early refresh, while they
+ * are served. One caller across every JVM takes the key's refresh lease, which lives
+ * beside the value so the value stays readable; it refreshes inline (it pays the load,
+ * the callers that joined it do not) or hands the refresh to the refresh pool. The new
+ * value replaces the old only if the old is still the version that was read, so an
+ * eviction or a newer value is never undone. A failed refresh keeps its lease until
+ * {@code lease-ttl}, which spaces the next attempt, and the old value is served on.
+ */
+final class Refresher {
+
+	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
+
+	private final StampedeBackend backend;
+
+	private final Clock clock;
+
+	private final Failures failures;
+
+	private final EngineThreads threads;
+
+	private final Supplier<String> tokens;
+
+	Refresher(StampedeBackend backend, Clock clock, Failures failures, EngineThreads threads,
+			Supplier<String> tokens) {
+		this.backend = backend;
+		this.clock = clock;
+		this.failures = failures;
+		this.threads = threads;
+		this.tokens = tokens;
+	}
+
+	/**
+	 * Tries to take the refresh lease of a value this caller read.
+	 * @return the value to answer with now, or, for a blocking caller that refreshes
+	 * inline, a {@link LeaseLoop.Refreshing} step
+	 */
+	LeaseLoop.Step begin(Resolution resolution, Slot.Present present) {
+		Object current = present.envelope().value();
+		String token = this.tokens.get();
+		try {
+			if (!this.backend.tryRefreshLease(resolution.backendKey(), token, resolution.settings().leaseTtl())) {
+				return new LeaseLoop.Done(current);
+			}
+			// Another caller may have refreshed it between this caller's read and its lease.
+			if (this.backend.read(resolution.backendKey()) instanceof Slot.Present now
+					&& now.version() != present.version()) {
+				release(resolution, token);
+				return new LeaseLoop.Done(resolution.isUsable(now.envelope()) ? now.envelope().value() : current);
+			}
+		}
+		catch (StampedeBackendException ex) {
+			this.failures.backendFailed(resolution.site(), resolution.keyString(), "take the refresh lease of", ex);
+			return new LeaseLoop.Done(current);
+		}
+		resolution.stats().leaseTaken(resolution.keyString());
+		if (resolution.isAsync()) {
+			// Nothing waits for it: the load's own completion stores the value.
+			resolution.startLoad()
+				.whenComplete((value, failure) -> finish(resolution, present, token, value, failure));
+			return new LeaseLoop.Done(current);
+		}
+		if (resolution.settings().refresh() == RefreshMode.ASYNC) {
+			try {
+				this.threads.refreshes().execute(() -> refresh(resolution, present, token));
+			}
+			catch (RejectedExecutionException ex) {
+				logger.debug("Refresh queue full; serving cache '{}' key '{}' as it is", resolution.cache(),
+						resolution.keyString());
+				resolution.stats().leaseEnded(resolution.keyString());
+				release(resolution, token);
+			}
+			return new LeaseLoop.Done(current);
+		}
+		return new LeaseLoop.Refreshing(present, token);
+	}
+
+	/** Refreshes on this thread, which holds the refresh lease, and returns the value it serves. */
+	@Nullable Object refresh(Resolution resolution, Slot.Present present, String token) {
+		Object value;
+		try {
+			value = resolution.load();
+		}
+		catch (Throwable ex) {
+			return finish(resolution, present, token, null, ex);
+		}
+		return finish(resolution, present, token, value, null);
+	}
+
+	private @Nullable Object finish(Resolution resolution, Slot.Present present, String token,
+			@Nullable Object value, @Nullable Throwable failure) {
+		if (failure != null) {
+			resolution.stats().leaseEnded(resolution.keyString());
+			resolution.stats().record(Outcome.REFRESH_ERROR);
+			logger.warn("Refreshing cache '{}' key '{}' failed; serving the current value until it expires: {}",
+					resolution.cache(), resolution.keyString(), Flights.unwrap(failure).toString());
+			return present.envelope().value();
+		}
+		resolution.stats().record(Outcome.REFRESH);
+		Uninterrupted.run(() -> {
+			try {
+				store(resolution, present, value);
+			}
+			finally {
+				release(resolution, token);
+				resolution.stats().leaseEnded(resolution.keyString());
+			}
+		});
+		return value;
+	}
+
+	private void store(Resolution resolution, Slot.Present present, @Nullable Object value) {
+		if (!resolution.shouldStore(value)) {
+			return;
+		}
+		try {
+			Envelope envelope = resolution.envelope(value, this.clock.millis());
+			if (this.backend.replace(resolution.backendKey(), present.version(), envelope,
+					resolution.settings().storageTtl())) {
+				resolution.remember(envelope);
+			}
+		}
+		catch (StampedeSerializationException ex) {
+			logger.warn("Cannot cache the value returned by {} in cache '{}': {}", resolution.site().origin(),
+					resolution.cache(), ex.getMessage());
+		}
+		catch (StampedeValueTooLargeException ex) {
+			this.failures.notStored(resolution, ex);
+		}
+		catch (StampedeBackendException ex) {
+			this.failures.backendFailed(resolution.site(), resolution.keyString(), "store the refreshed value of", ex);
+		}
+		catch (RuntimeException ex) {
+			this.failures.storeFailed(resolution, ex);
+		}
+	}
+
+	private void release(Resolution resolution, String token) {
+		Uninterrupted.run(() -> {
+			try {
+				this.backend.releaseRefreshLease(resolution.backendKey(), token);
+			}
+			catch (StampedeBackendException ex) {
+				this.failures.backendFailed(resolution.site(), resolution.keyString(), "release the refresh lease of",
+						ex);
+			}
+			catch (RuntimeException ex) {
+				// The refresh lease then ends by itself after lease-ttl; the value stands.
+				logger.debug("Could not release the refresh lease of cache '{}' key '{}'", resolution.cache(),
+						resolution.keyString(), ex);
+			}
+		});
+	}
+
+}

@@ -1,0 +1,205 @@
+package dev.stampede;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one resolution of a key carries from the first read to the answer: the call
+ * site, the key in both forms, the flight that shares the answer, the loader, and the
+ * local tier's stamp taken before the backend was read. Owned by one thread at a
+ * time (the flight's owner, or the engine thread running its next step).
+ */
+final class Resolution {
+
+	private final CallSite site;
+
+	private final String keyString;
+
+	private final String backendKey;
+
+	private final CompletableFuture<@Nullable Object> flight;
+
+	private final long localStamp;
+
+	private final @Nullable Loader<?, ?> loader;
+
+	private final @Nullable Supplier<? extends @Nullable CompletionStage<?>> asyncLoader;
+
+	private final Predicate<@Nullable Object> storeIf;
+
+	private final StampedeObserver observer;
+
+	private boolean firstRead = true;
+
+	private boolean unreadableCounted;
+
+	private long loadStartNanos;
+
+	private Resolution(CallSite site, String keyString, String backendKey, CompletableFuture<@Nullable Object> flight,
+			long localStamp, @Nullable Loader<?, ?> loader,
+			@Nullable Supplier<? extends @Nullable CompletionStage<?>> asyncLoader, Predicate<@Nullable Object> storeIf,
+			StampedeObserver observer) {
+		this.site = site;
+		this.keyString = keyString;
+		this.backendKey = backendKey;
+		this.flight = flight;
+		this.localStamp = localStamp;
+		this.loader = loader;
+		this.asyncLoader = asyncLoader;
+		this.storeIf = storeIf;
+		this.observer = observer;
+	}
+
+	static Resolution of(CallSite site, String keyString, String backendKey, CompletableFuture<@Nullable Object> flight,
+			long localStamp, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf, StampedeObserver observer) {
+		return new Resolution(site, keyString, backendKey, flight, localStamp, loader, null, storeIf, observer);
+	}
+
+	static Resolution ofAsync(CallSite site, String keyString, String backendKey,
+			CompletableFuture<@Nullable Object> flight, long localStamp,
+			Supplier<? extends @Nullable CompletionStage<?>> loader, Predicate<@Nullable Object> storeIf,
+			StampedeObserver observer) {
+		return new Resolution(site, keyString, backendKey, flight, localStamp, null, loader, storeIf, observer);
+	}
+
+	CallSite site() {
+		return this.site;
+	}
+
+	String cache() {
+		return this.site.cache();
+	}
+
+	CacheSettings settings() {
+		return this.site.settings();
+	}
+
+	CacheStats stats() {
+		return this.site.stats();
+	}
+
+	String keyString() {
+		return this.keyString;
+	}
+
+	String backendKey() {
+		return this.backendKey;
+	}
+
+	CompletableFuture<@Nullable Object> flight() {
+		return this.flight;
+	}
+
+	boolean isAsync() {
+		return this.asyncLoader != null;
+	}
+
+	/** Whether this is the resolution's first read: outcomes of the call are counted on it. */
+	boolean isFirstRead() {
+		return this.firstRead;
+	}
+
+	void readOnce() {
+		this.firstRead = false;
+	}
+
+	/** Whether unreadable data was counted already: it counts once per caller, not once per poll. */
+	boolean countUnreadable() {
+		boolean first = !this.unreadableCounted;
+		this.unreadableCounted = true;
+		return first;
+	}
+
+	/** Whether a value just computed is to be stored. */
+	boolean shouldStore(@Nullable Object value) {
+		return (value != null || settings().cacheNulls()) && this.storeIf.test(value);
+	}
+
+	/** Whether a stored value can be handed to this call site's callers. */
+	boolean isUsable(Envelope envelope) {
+		Object value = envelope.value();
+		return value == null || this.site.valueType().isInstance(value);
+	}
+
+	/** Keeps a value read or written in this JVM's local tier, unless an eviction came since this resolution began. */
+	void remember(Envelope envelope) {
+		LocalTier tier = this.site.localTier();
+		if (tier != null) {
+			tier.remember(this.backendKey, envelope, this.localStamp);
+		}
+	}
+
+	/** Calls the blocking loader on this thread. */
+	@Nullable Object load() throws Throwable {
+		if (this.loader == null) {
+			throw new IllegalStateException("An asynchronous resolution starts its load, it does not block on it");
+		}
+		this.loadStartNanos = System.nanoTime();
+		try {
+			Object value = this.loader.load();
+			this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, true);
+			return value;
+		}
+		catch (Throwable ex) {
+			this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, false);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Starts the loader: an asynchronous one returns at once, a blocking one runs here.
+	 * Never throws: a failure, or a loader that returned no future, fails the result.
+	 */
+	CompletableFuture<@Nullable Object> startLoad() {
+		if (this.asyncLoader == null) {
+			try {
+				return CompletableFuture.completedFuture(load());
+			}
+			catch (Throwable ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+		this.loadStartNanos = System.nanoTime();
+		CompletableFuture<@Nullable Object> loaded = new CompletableFuture<>();
+		try {
+			CompletionStage<?> stage = this.asyncLoader.get();
+			if (stage == null) {
+				throw new IllegalStateException(this.site.origin() + " returned a null future; return a completed "
+						+ "future of null instead");
+			}
+			stage.whenComplete((value, failure) -> {
+				if (failure != null) {
+					loaded.completeExceptionally(Flights.unwrap(failure));
+				}
+				else {
+					loaded.complete(value);
+				}
+			});
+		}
+		catch (Throwable ex) {
+			loaded.completeExceptionally(ex);
+		}
+		return loaded.whenComplete((value, failure) -> this.observer.loaded(cache(),
+				System.nanoTime() - this.loadStartNanos, failure == null));
+	}
+
+	/**
+	 * Wraps a value just loaded, fresh from {@code nowMillis} for {@code ttl}, with the
+	 * time the load took, which the early-refresh formula weighs.
+	 */
+	Envelope envelope(@Nullable Object value, long nowMillis) {
+		long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.loadStartNanos);
+		long freshUntil = nowMillis + settings().ttl().toMillis();
+		return new Envelope(value, freshUntil, freshUntil + settings().staleTtl().toMillis(), loadMillis);
+	}
+
+	void waited(long nanos) {
+		this.observer.waited(cache(), nanos);
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.stampede;
+
+import java.util.List;
+import java.util.Set;
+
+import dev.stampede.backend.StampedeBackend;
+
+/**
+ * A read-only view of an engine, for the actuator, metrics and health: its caches,
+ * their settings, call sites and counters, and what it is doing right now.
+ */
+public final class StampedeInspection {
+
+	private final StampedeBackend backend;
+
+	private final CallSites callSites;
+
+	private final Flights flights;
+
+	private final CacheKeys keys;
+
+	private final Generations generations;
+
+	StampedeInspection(StampedeBackend backend, CallSites callSites, Flights flights, CacheKeys keys,
+			Generations generations) {
+		this.backend = backend;
+		this.callSites = callSites;
+		this.flights = flights;
+		this.keys = keys;
+		this.generations = generations;
+	}
+
+	/** The backend the engine uses. */
+	public StampedeBackend backend() {
+		return this.backend;
+	}
+
+	/** Names of the caches the engine has served or been configured with. */
+	public Set<String> cacheNames() {
+		return this.callSites.cacheNames();
+	}
+
+	/** Effective settings of {@code cache} for calls that do not override any: configuration over defaults. */
+	public CacheSettings settings(String cache) {
+		return this.callSites.settings(cache);
+	}
+
+	/** The call sites of {@code cache} resolved so far, with their effective settings. */
+	public List<CallSite> callSites(String cache) {
+		return this.callSites.of(cache);
+	}
+
+	/** Counters of {@code cache} since the engine started. */
+	public CacheStats stats(String cache) {
+		return this.callSites.stats(cache);
+	}
+
+	/** Number of keys being resolved in this JVM right now. */
+	public int inFlightCount() {
+		return this.flights.size();
+	}
+
+	/** Up to {@code limit} backend keys of {@code cache} being resolved in this JVM right now. */
+	public List<String> inFlightKeys(String cache, int limit) {
+		return this.flights.keys(this.keys.cachePrefix(cache), limit);
+	}
+
+	/** The key under which {@code key} of {@code cache} is stored in the backend now. */
+	public String backendKey(String cache, Object key) {
+		return this.keys.backendKey(this.generations.prefix(cache), CacheKeys.stringForm(key));
+	}
+
+}

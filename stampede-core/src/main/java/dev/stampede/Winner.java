@@ -1,0 +1,89 @@
+package dev.stampede;
+
+import java.time.Clock;
+
+import dev.stampede.backend.StampedeBackend;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the caller that won a key's lease does with the value it loaded. It always
+ * gives the lease back, by its value or by releasing it: on a loader exception, on a
+ * value it does not store, and on any failure of the write, whatever the thread's
+ * interrupt flag. A value it could not store is still returned, uncached.
+ */
+final class Winner {
+
+	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
+
+	private final StampedeBackend backend;
+
+	private final Clock clock;
+
+	private final Failures failures;
+
+	Winner(StampedeBackend backend, Clock clock, Failures failures) {
+		this.backend = backend;
+		this.clock = clock;
+		this.failures = failures;
+	}
+
+	/** Replaces the lease {@code token} holds by {@code value}, fenced: nothing is written after an eviction. */
+	void store(Resolution resolution, String token, @Nullable Object value) {
+		if (!resolution.shouldStore(value)) {
+			abandon(resolution, token);
+			return;
+		}
+		Uninterrupted.run(() -> {
+			try {
+				Envelope envelope = resolution.envelope(value, this.clock.millis());
+				if (this.backend.fulfilLease(resolution.cache(), resolution.backendKey(), token, envelope,
+						resolution.settings().storageTtl())) {
+					resolution.remember(envelope);
+				}
+				else {
+					logger.debug("Not storing cache '{}' key '{}': the lease expired or the key was evicted while it "
+							+ "was computed", resolution.cache(), resolution.keyString());
+				}
+			}
+			catch (StampedeSerializationException ex) {
+				abandon(resolution, token);
+				throw new StampedeSerializationException("Cannot cache the value returned by "
+						+ resolution.site().origin() + " in cache '" + resolution.cache() + "': " + ex.getMessage(), ex);
+			}
+			catch (StampedeValueTooLargeException ex) {
+				abandon(resolution, token);
+				this.failures.notStored(resolution, ex);
+			}
+			catch (StampedeBackendException ex) {
+				this.failures.backendFailed(resolution.site(), resolution.keyString(), "store", ex);
+			}
+			catch (RuntimeException ex) {
+				abandon(resolution, token);
+				this.failures.storeFailed(resolution, ex);
+			}
+			catch (Error ex) {
+				abandon(resolution, token);
+				throw ex;
+			}
+		});
+	}
+
+	// If this fails too, the lease ends by itself after lease-ttl.
+	void abandon(Resolution resolution, String token) {
+		Uninterrupted.run(() -> {
+			try {
+				this.backend.abandonLease(resolution.cache(), resolution.backendKey(), token);
+			}
+			catch (StampedeBackendException ex) {
+				this.failures.backendFailed(resolution.site(), resolution.keyString(), "release the lease of", ex);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not release the lease of cache '{}' key '{}'", resolution.cache(),
+						resolution.keyString(), ex);
+			}
+		});
+	}
+
+}

@@ -1,0 +1,248 @@
+package dev.stampede.test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.stampede.CacheSettings;
+import dev.stampede.Outcome;
+import dev.stampede.Stampede;
+import dev.stampede.StampedeInterruptedException;
+import dev.stampede.StampedeSettings;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.test.HoldingBackend.Hold;
+import dev.stampede.test.HoldingBackend.Operation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Interleavings that timing alone rarely produces, forced with a {@link HoldingBackend}
+ * or latches, on every backend: evictions against reads that were answered just
+ * before them, interrupts of the threads that own or win a flight, asynchronous
+ * callers on many keys at once. A backend passes by extending this class.
+ */
+public abstract class EngineInterleavingContract {
+
+	private static final String CACHE = "interleaving";
+
+	private static final String PREFIX = "engine-interleaving:";
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	/** Creates an independent backend instance (its own connection) on the shared store. */
+	protected abstract StampedeBackend createBackend();
+
+	@AfterEach
+	void closeEnginesAndBackends() throws Exception {
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			this.resources.get(i).close();
+		}
+		this.resources.clear();
+	}
+
+	/** Closes {@code resource} after the test, after the engines and backends opened later. */
+	protected void closeAfterTest(AutoCloseable resource) {
+		this.resources.add(resource);
+	}
+
+	@RepeatedTest(3)
+	void anEvictionWinsOverAReadTheBackendAnsweredJustBeforeIt() throws Exception {
+		HoldingBackend held = holding();
+		Stampede engine = engine(held, EngineContract.withLocalTier(Duration.ofMinutes(10)));
+		Stampede writer = engine(createBackend(), EngineContract.SETTINGS);
+		String key = uniqueKey();
+		writer.get(CACHE, key, () -> "old");
+		Hold hold = held.holdAfter(Operation.READ, key);
+		FutureTask<Object> reader = start(() -> engine.get(CACHE, key, () -> "loaded by the reader"));
+		hold.awaitReached();
+		engine.evict(CACHE, key);
+		hold.release();
+		assertThat(reader.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("old");
+		assertThat(engine.get(CACHE, key, () -> "new")).isEqualTo("new");
+	}
+
+	@RepeatedTest(3)
+	void anEvictionWinsOverTheWinnersOwnWriteWhenItComesBeforeTheLocalTierIsFilled() throws Exception {
+		HoldingBackend held = holding();
+		Stampede engine = engine(held, EngineContract.withLocalTier(Duration.ofMinutes(10)));
+		String key = uniqueKey();
+		Hold hold = held.holdAfter(Operation.FULFIL_LEASE, key);
+		FutureTask<Object> winner = start(() -> engine.get(CACHE, key, () -> "old"));
+		hold.awaitReached();
+		engine.evict(CACHE, key);
+		hold.release();
+		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("old");
+		assertThat(engine.get(CACHE, key, () -> "new")).isEqualTo("new");
+	}
+
+	@RepeatedTest(3)
+	void anInterruptedFlightOwnerStopsAloneAndTheCallersThatJoinedItGetTheValue() throws Exception {
+		Stampede holderEngine = engine(createBackend(), EngineContract.SETTINGS);
+		Stampede engine = engine(createBackend(), EngineContract.SETTINGS);
+		String key = uniqueKey();
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch finishLoad = new CountDownLatch(1);
+		FutureTask<Object> holder = start(() -> holderEngine.get(CACHE, key, () -> {
+			loading.countDown();
+			finishLoad.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+			return "the holder's value";
+		}));
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		AtomicBoolean interruptKept = new AtomicBoolean();
+		FutureTask<Object> owner = new FutureTask<>(() -> {
+			try {
+				return engine.get(CACHE, key, () -> "loaded by the owner");
+			}
+			finally {
+				interruptKept.set(Thread.currentThread().isInterrupted());
+			}
+		});
+		Thread ownerThread = new Thread(owner, "flight-owner");
+		ownerThread.start();
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.LEASE_LOST) == 1);
+		List<FutureTask<Object>> joined = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			joined.add(start(() -> engine.get(CACHE, key, () -> "loaded by a joined caller")));
+		}
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.JOINED) == 4);
+		ownerThread.interrupt();
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> owner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS))
+			.withCauseInstanceOf(StampedeInterruptedException.class);
+		assertThat(interruptKept).isTrue();
+		finishLoad.countDown();
+		assertThat(holder.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("the holder's value");
+		for (FutureTask<Object> caller : joined) {
+			assertThat(caller.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("the holder's value");
+		}
+		assertThat(engine.inspection().inFlightCount()).isZero();
+	}
+
+	@RepeatedTest(3)
+	void aLoaderThatRestoresAnInterruptStillHasItsValueStoredAndReturned() throws Exception {
+		Stampede engine = engine(createBackend(), EngineContract.SETTINGS);
+		Stampede other = engine(createBackend(), EngineContract.SETTINGS);
+		String key = uniqueKey();
+		AtomicBoolean interruptKept = new AtomicBoolean();
+		FutureTask<Object> winner = start(() -> {
+			Object value = engine.get(CACHE, key, () -> {
+				Thread.currentThread().interrupt();
+				return "value";
+			});
+			interruptKept.set(Thread.interrupted());
+			return value;
+		});
+		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
+		assertThat(interruptKept).isTrue();
+		assertThat(stats(engine).leasesHeld()).isZero();
+		assertThat(engine.inspection().backend().read(engine.inspection().backendKey(CACHE, key)))
+			.isInstanceOf(Slot.Present.class);
+		assertThat(other.get(CACHE, key, () -> "loaded again")).isEqualTo("value");
+	}
+
+	@Test
+	void asynchronousCallersOnManyColdKeysCostNoThreadPerKey() throws Exception {
+		Stampede engine = engine(createBackend(), EngineContract.SETTINGS);
+		String prefix = uniqueKey();
+		int keys = 64;
+		CompletableFuture<Void> release = new CompletableFuture<>();
+		List<CompletableFuture<Object>> answers = new ArrayList<>();
+		for (int i = 0; i < keys; i++) {
+			String value = "value-" + i;
+			answers.add(engine.getAsync(CACHE, prefix + i, () -> release.thenApply((ignored) -> value)));
+		}
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.LEASE_WON) == keys);
+		long engineThreads = Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith("stampede-async-"))
+			.count();
+		assertThat(engineThreads).isLessThanOrEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+		release.complete(null);
+		for (int i = 0; i < keys; i++) {
+			assertThat(answers.get(i).get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value-" + i);
+		}
+		await().atMost(Stampedes.BOUND).until(() -> engine.inspection().inFlightCount() == 0);
+		assertThat(stats(engine).leasesHeld()).isZero();
+	}
+
+	@Test
+	void unreadableDataIsCountedOncePerCallNotOncePerPoll() throws Exception {
+		HoldingBackend held = holding();
+		Stampede engine = engine(held, EngineContract.SETTINGS);
+		Stampede writer = engine(createBackend(), EngineContract.SETTINGS);
+		String key = uniqueKey();
+		// An Integer where this call site expects a String: data it cannot use.
+		writer.get(CACHE, key, () -> 42);
+		CacheSettings.Overrides none = CacheSettings.Overrides.NONE;
+		var strings = engine.callSite(CACHE, none, "strings", String.class);
+		AtomicInteger refusals = new AtomicInteger();
+		held.refuseLeasesWhile(() -> refusals.incrementAndGet() <= 5);
+		assertThat(engine.get(strings, key, () -> "a string", (value) -> true)).isEqualTo("a string");
+		assertThat(refusals.get()).isGreaterThan(5);
+		assertThat(stats(engine).count(Outcome.UNREADABLE)).isEqualTo(1);
+	}
+
+	/**
+	 * Asserts that a generation read that started before this engine evicted every
+	 * entry cannot bring the old generation back, for backends whose generation is
+	 * read again once a second.
+	 */
+	protected void assertEvictingAllIsNotUndoneByAGenerationReadUnderWay() throws Exception {
+		HoldingBackend held = holding();
+		Stampede engine = engine(held, EngineContract.SETTINGS);
+		String key = uniqueKey();
+		assertThat(engine.get(CACHE, key, () -> "old")).isEqualTo("old");
+		Hold hold = held.holdAfter(Operation.GENERATION, CACHE);
+		// The generation is read again a second after it was last read.
+		Thread.sleep(1_100);
+		FutureTask<Object> reader = start(() -> engine.get(CACHE, key, () -> "loaded by the reader"));
+		hold.awaitReached();
+		engine.evictAll(CACHE);
+		hold.release();
+		reader.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+		// The reader may have loaded a value after the eviction; what must not come back is the old one.
+		assertThat(engine.get(CACHE, key, () -> "new")).isNotEqualTo("old");
+	}
+
+	private HoldingBackend holding() {
+		return new HoldingBackend(createBackend());
+	}
+
+	private Stampede engine(StampedeBackend backend, CacheSettings settings) {
+		Stampede engine = new Stampede(backend, new StampedeSettings(settings, Map.of()), PREFIX, Clock.systemUTC());
+		this.resources.add(backend);
+		this.resources.add(engine);
+		return engine;
+	}
+
+	private static dev.stampede.CacheStats stats(Stampede engine) {
+		return engine.inspection().stats(CACHE);
+	}
+
+	private static FutureTask<Object> start(java.util.concurrent.Callable<Object> call) {
+		FutureTask<Object> task = new FutureTask<>(call);
+		new Thread(task, "caller").start();
+		return task;
+	}
+
+	private static String uniqueKey() {
+		return "key-" + UUID.randomUUID();
+	}
+
+}

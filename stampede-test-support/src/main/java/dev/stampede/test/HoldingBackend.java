@@ -1,0 +1,201 @@
+package dev.stampede.test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import dev.stampede.Envelope;
+import dev.stampede.backend.KeyEventListener;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A backend that passes every operation to a real one and can hold the calling
+ * thread right after one chosen operation returned, so that a test can force an
+ * interleaving that timing alone would rarely produce: the operation has happened on
+ * the server, and the caller has not yet acted on its answer.
+ */
+public final class HoldingBackend implements StampedeBackend {
+
+	/** An operation after which a thread can be held. */
+	public enum Operation {
+
+		/** {@link StampedeBackend#read}. */
+		READ,
+
+		/** {@link StampedeBackend#fulfilLease}. */
+		FULFIL_LEASE,
+
+		/** {@link StampedeBackend#generation}. */
+		GENERATION,
+
+		/** {@link StampedeBackend#tryLease}, which the hold can also make fail. */
+		TRY_LEASE
+
+	}
+
+	private final StampedeBackend delegate;
+
+	private final AtomicReference<@Nullable Hold> armed = new AtomicReference<>();
+
+	private volatile @Nullable BooleanSupplier leaseRefusal;
+
+	public HoldingBackend(StampedeBackend delegate) {
+		this.delegate = delegate;
+	}
+
+	/**
+	 * Holds the next thread that completes {@code operation} on a key containing
+	 * {@code keyPart}, until the returned hold is released.
+	 */
+	public Hold holdAfter(Operation operation, String keyPart) {
+		Hold hold = new Hold(operation, keyPart);
+		this.armed.set(hold);
+		return hold;
+	}
+
+	/** While {@code refuse} answers {@code true}, every lease attempt fails as if another caller had won it. */
+	public void refuseLeasesWhile(BooleanSupplier refuse) {
+		this.leaseRefusal = refuse;
+	}
+
+	@Override
+	public String name() {
+		return this.delegate.name();
+	}
+
+	@Override
+	public boolean isInProcess() {
+		return this.delegate.isInProcess();
+	}
+
+	@Override
+	public Slot read(String key) {
+		return after(Operation.READ, key, this.delegate.read(key));
+	}
+
+	@Override
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
+		BooleanSupplier refusal = this.leaseRefusal;
+		if (refusal != null && refusal.getAsBoolean()) {
+			return after(Operation.TRY_LEASE, key, false);
+		}
+		return after(Operation.TRY_LEASE, key, this.delegate.tryLease(key, observed, token, leaseTtl));
+	}
+
+	@Override
+	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
+		return after(Operation.FULFIL_LEASE, key, this.delegate.fulfilLease(cache, key, token, envelope, ttl));
+	}
+
+	@Override
+	public void abandonLease(String cache, String key, String token) {
+		this.delegate.abandonLease(cache, key, token);
+	}
+
+	@Override
+	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
+		return this.delegate.tryRefreshLease(key, token, leaseTtl);
+	}
+
+	@Override
+	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
+		return this.delegate.replace(key, version, envelope, ttl);
+	}
+
+	@Override
+	public void releaseRefreshLease(String key, String token) {
+		this.delegate.releaseRefreshLease(key, token);
+	}
+
+	@Override
+	public void evict(String key) {
+		this.delegate.evict(key);
+	}
+
+	@Override
+	public long generation(String key) {
+		return after(Operation.GENERATION, key, this.delegate.generation(key));
+	}
+
+	@Override
+	public long nextGeneration(String key) {
+		return this.delegate.nextGeneration(key);
+	}
+
+	@Override
+	public void publishEviction(String cache, String key) {
+		this.delegate.publishEviction(cache, key);
+	}
+
+	@Override
+	public AutoCloseable subscribe(KeyEventListener listener) {
+		return this.delegate.subscribe(listener);
+	}
+
+	@Override
+	public Duration minimumLeaseTtl() {
+		return this.delegate.minimumLeaseTtl();
+	}
+
+	@Override
+	public Duration maximumTtl() {
+		return this.delegate.maximumTtl();
+	}
+
+	@Override
+	public void close() {
+		this.delegate.close();
+	}
+
+	private <T> T after(Operation operation, String key, T result) {
+		Hold hold = this.armed.get();
+		if (hold != null && hold.operation == operation && key.contains(hold.keyPart)
+				&& this.armed.compareAndSet(hold, null)) {
+			hold.reached.countDown();
+			try {
+				if (!hold.released.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)) {
+					throw new IllegalStateException("A held " + operation + " was never released");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		return result;
+	}
+
+	/** A thread held after an operation, or waiting to be. */
+	public static final class Hold {
+
+		private final Operation operation;
+
+		private final String keyPart;
+
+		private final CountDownLatch reached = new CountDownLatch(1);
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		Hold(Operation operation, String keyPart) {
+			this.operation = operation;
+			this.keyPart = keyPart;
+		}
+
+		/** Waits until a thread is held here. */
+		public void awaitReached() throws InterruptedException {
+			if (!this.reached.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)) {
+				throw new IllegalStateException("No thread reached " + this.operation + " on '" + this.keyPart + "'");
+			}
+		}
+
+		/** Lets the held thread go on. */
+		public void release() {
+			this.released.countDown();
+		}
+
+	}
+
+}

@@ -1,0 +1,22 @@
+package dev.stampede.test;
+
+import dev.stampede.backend.StampedeBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class MemcachedEngineInterleavingTest extends EngineInterleavingContract {
+
+	@RegisterExtension
+	static final ServerExtension<MemcachedServer> memcached = ServerExtension.memcached();
+
+	@Override
+	protected StampedeBackend createBackend() {
+		return MemcachedBackendTest.connect(memcached.server().address());
+	}
+
+	@Test
+	void evictingAllIsNotUndoneByAGenerationReadUnderWay() throws Exception {
+		assertEvictingAllIsNotUndoneByAGenerationReadUnderWay();
+	}
+
+}

@@ -1,0 +1,22 @@
+package dev.stampede.test;
+
+import dev.stampede.backend.StampedeBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedisEngineInterleavingTest extends EngineInterleavingContract {
+
+	@RegisterExtension
+	static final ServerExtension<RedisServer> redis = ServerExtension.redis();
+
+	@Override
+	protected StampedeBackend createBackend() {
+		return RedisBackendTest.connect(redis.server(), this::closeAfterTest);
+	}
+
+	@Test
+	void evictingAllIsNotUndoneByAGenerationReadUnderWay() throws Exception {
+		assertEvictingAllIsNotUndoneByAGenerationReadUnderWay();
+	}
+
+}
