@@ -17,7 +17,7 @@ public record StampedeSettings(CacheSettings defaults, Map<String, CacheSettings
 		caches = Map.copyOf(caches);
 	}
 
-	/** Settings with the SPEC's defaults and no per-cache overrides. */
+	/** Settings with {@link CacheSettings#DEFAULTS} and no per-cache overrides. */
 	public static StampedeSettings standard() {
 		return new StampedeSettings(CacheSettings.DEFAULTS, Map.of());
 	}

@@ -12,11 +12,12 @@ class CacheSettingsTest {
 
 	@Test
 	void configurationForACacheWinsOverTheCallSiteWhichWinsOverDefaults() {
-		CacheSettings.Overrides configured = new CacheSettings.Overrides(Duration.ofSeconds(30), null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null);
+		CacheSettings.Overrides configured = CacheSettings.Overrides.builder().ttl(Duration.ofSeconds(30)).build();
 		StampedeSettings settings = new StampedeSettings(CacheSettings.DEFAULTS, Map.of("products", configured));
-		CacheSettings.Overrides annotation = CacheSettings.Overrides.durations(Duration.ofHours(1), null,
-				Duration.ofSeconds(3), null);
+		CacheSettings.Overrides annotation = CacheSettings.Overrides.builder()
+			.ttl(Duration.ofHours(1))
+			.leaseTtl(Duration.ofSeconds(3))
+			.build();
 		CacheSettings resolved = settings.resolve("products", annotation);
 		assertThat(resolved.ttl()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(resolved.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
@@ -28,8 +29,47 @@ class CacheSettingsTest {
 	@Test
 	void aTtlThatIsNotPositiveIsRejectedByName() {
 		assertThatExceptionOfType(InvalidSettingException.class)
-			.isThrownBy(() -> CacheSettings.DEFAULTS.with(CacheSettings.Overrides.durations(Duration.ZERO, null, null, null)))
+			.isThrownBy(() -> CacheSettings.DEFAULTS.with(CacheSettings.Overrides.builder().ttl(Duration.ZERO).build()))
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("ttl"));
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> CacheSettings.builder().localMaxSize(0).build())
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("local-max-size"));
+	}
+
+	@Test
+	void settingsBuiltFromOthersChangeOnlyWhatIsNamed() {
+		CacheSettings base = CacheSettings.builder()
+			.ttl(Duration.ofSeconds(30))
+			.backoffMax(Duration.ofMillis(50))
+			.build();
+		CacheSettings changed = CacheSettings.from(base).cacheNulls(false).build();
+		assertThat(changed.cacheNulls()).isFalse();
+		assertThat(changed.ttl()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(changed.backoff()).isEqualTo(new Backoff(CacheSettings.DEFAULTS.backoff().initial(),
+				Duration.ofMillis(50), CacheSettings.DEFAULTS.backoff().multiplier(),
+				CacheSettings.DEFAULTS.backoff().jitter()));
+		CacheSettings changedBack = CacheSettings.from(changed)
+			.cacheNulls(true)
+			.ttl(CacheSettings.DEFAULTS.ttl())
+			.backoff(CacheSettings.DEFAULTS.backoff())
+			.build();
+		assertThat(changedBack).isEqualTo(CacheSettings.DEFAULTS)
+			.hasSameHashCodeAs(CacheSettings.DEFAULTS);
+	}
+
+	@Test
+	void overridesThatSetNothingLeaveTheSettingsAsTheyAre() {
+		assertThat(CacheSettings.Overrides.builder().build()).isEqualTo(CacheSettings.Overrides.NONE);
+		assertThat(CacheSettings.DEFAULTS.with(CacheSettings.Overrides.NONE)).isSameAs(CacheSettings.DEFAULTS);
+		assertThat(CacheSettings.DEFAULTS.with(null)).isSameAs(CacheSettings.DEFAULTS);
+	}
+
+	@Test
+	void backoffIsOverriddenValueByValue() {
+		CacheSettings settings = CacheSettings.DEFAULTS
+			.with(CacheSettings.Overrides.builder().backoffMax(Duration.ofSeconds(1)).backoffJitter(0.0).build());
+		assertThat(settings.backoff()).isEqualTo(new Backoff(CacheSettings.DEFAULTS.backoff().initial(),
+				Duration.ofSeconds(1), CacheSettings.DEFAULTS.backoff().multiplier(), 0.0));
 	}
 
 	@Test

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.stampede.Backoff;
 import dev.stampede.CacheSettings;
 import dev.stampede.FailurePolicy;
 import dev.stampede.InvalidSettingException;
@@ -521,10 +520,23 @@ public class StampedeProperties implements Validator {
 		}
 
 		CacheSettings toCacheSettings() {
-			return new CacheSettings(this.ttl, this.leaseTtl, this.maxWait,
-					new Backoff(this.backoff.initial, this.backoff.max, this.backoff.multiplier, this.backoff.jitter),
-					this.cacheNulls, this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize,
-					this.staleTtl, this.refresh, this.earlyRefreshBeta);
+			return CacheSettings.builder()
+				.ttl(this.ttl)
+				.leaseTtl(this.leaseTtl)
+				.maxWait(this.maxWait)
+				.backoffInitial(this.backoff.initial)
+				.backoffMax(this.backoff.max)
+				.backoffMultiplier(this.backoff.multiplier)
+				.backoffJitter(this.backoff.jitter)
+				.cacheNulls(this.cacheNulls)
+				.onBackendFailure(this.onBackendFailure)
+				.onWaitTimeout(this.onWaitTimeout)
+				.localTtl(this.localTtl)
+				.localMaxSize(this.localMaxSize)
+				.staleTtl(this.staleTtl)
+				.refresh(this.refresh)
+				.earlyRefreshBeta(this.earlyRefreshBeta)
+				.build();
 		}
 
 	}
@@ -742,10 +754,23 @@ public class StampedeProperties implements Validator {
 		}
 
 		CacheSettings.Overrides toOverrides() {
-			return new CacheSettings.Overrides(this.ttl, this.leaseTtl, this.maxWait, this.backoff.initial,
-					this.backoff.max, this.backoff.multiplier, this.backoff.jitter, this.cacheNulls,
-					this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize, this.staleTtl,
-					this.refresh, this.earlyRefreshBeta);
+			return CacheSettings.Overrides.builder()
+				.ttl(this.ttl)
+				.leaseTtl(this.leaseTtl)
+				.maxWait(this.maxWait)
+				.backoffInitial(this.backoff.initial)
+				.backoffMax(this.backoff.max)
+				.backoffMultiplier(this.backoff.multiplier)
+				.backoffJitter(this.backoff.jitter)
+				.cacheNulls(this.cacheNulls)
+				.onBackendFailure(this.onBackendFailure)
+				.onWaitTimeout(this.onWaitTimeout)
+				.localTtl(this.localTtl)
+				.localMaxSize(this.localMaxSize)
+				.staleTtl(this.staleTtl)
+				.refresh(this.refresh)
+				.earlyRefreshBeta(this.earlyRefreshBeta)
+				.build();
 		}
 
 	}

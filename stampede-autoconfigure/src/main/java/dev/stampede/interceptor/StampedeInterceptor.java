@@ -230,9 +230,12 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	private Protect createProtect(StampedeProtected protect, Method method, AnnotatedElementKey element,
 			String origin) {
 		String cache = requireCache(protect.cache(), "@StampedeProtected", origin);
-		CacheSettings.Overrides overrides = CacheSettings.Overrides.durations(duration(protect.ttl(), "ttl", origin),
-				duration(protect.staleTtl(), "staleTtl", origin), duration(protect.leaseTtl(), "leaseTtl", origin),
-				duration(protect.maxWait(), "maxWait", origin));
+		CacheSettings.Overrides overrides = CacheSettings.Overrides.builder()
+			.ttl(duration(protect.ttl(), "ttl", origin))
+			.staleTtl(duration(protect.staleTtl(), "staleTtl", origin))
+			.leaseTtl(duration(protect.leaseTtl(), "leaseTtl", origin))
+			.maxWait(duration(protect.maxWait(), "maxWait", origin))
+			.build();
 		ReturnKind returnKind = ReturnKind.of(method);
 		CallSite site;
 		try {

@@ -78,9 +78,7 @@ public final class HotKeyRefresh {
 	}
 
 	private static CacheSettings settings(Duration staleTtl, RefreshMode refresh, double beta) {
-		CacheSettings d = CacheSettings.DEFAULTS;
-		return new CacheSettings(TTL, d.leaseTtl(), d.maxWait(), d.backoff(), true, d.onBackendFailure(),
-				d.onWaitTimeout(), Duration.ZERO, 10_000, staleTtl, refresh, beta);
+		return CacheSettings.builder().ttl(TTL).staleTtl(staleTtl).refresh(refresh).earlyRefreshBeta(beta).build();
 	}
 
 	private static String run(RedisServer redis, String variant, CacheSettings cacheSettings) throws Exception {

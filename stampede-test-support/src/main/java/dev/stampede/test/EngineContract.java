@@ -47,9 +47,12 @@ public abstract class EngineContract {
 	private static final String PREFIX = "engine-contract:";
 
 	/** Settings of most tests: long values, 2 s leases, 10 s waits, quick polling. */
-	protected static final CacheSettings SETTINGS = new CacheSettings(Duration.ofMinutes(1), Duration.ofSeconds(2),
-			Duration.ofSeconds(10), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2.0, 0.5), true,
-			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+	protected static final CacheSettings SETTINGS = CacheSettings.builder()
+		.ttl(Duration.ofMinutes(1))
+		.leaseTtl(Duration.ofSeconds(2))
+		.maxWait(Duration.ofSeconds(10))
+		.backoffMax(Duration.ofMillis(50))
+		.build();
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -200,8 +203,7 @@ public abstract class EngineContract {
 
 	@Test
 	void nullIsNotCachedWhenCacheNullsIsOff() {
-		CacheSettings settings = new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), false, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+		CacheSettings settings = CacheSettings.from(SETTINGS).cacheNulls(false).build();
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
@@ -217,8 +219,7 @@ public abstract class EngineContract {
 
 	@Test
 	void aValueIsLoadedAgainOnceItsTtlHasPassed() {
-		CacheSettings settings = new CacheSettings(Duration.ofMillis(500), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+		CacheSettings settings = CacheSettings.from(SETTINGS).ttl(Duration.ofMillis(500)).build();
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
@@ -313,8 +314,11 @@ public abstract class EngineContract {
 	 */
 	protected void assertWaitersAreWokenByTheWinner() throws Exception {
 		Backoff slowPolling = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(5), 1.0, 0);
-		CacheSettings settings = new CacheSettings(SETTINGS.ttl(), Duration.ofSeconds(10), Duration.ofSeconds(20),
-				slowPolling, true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+		CacheSettings settings = CacheSettings.from(SETTINGS)
+			.leaseTtl(Duration.ofSeconds(10))
+			.maxWait(Duration.ofSeconds(20))
+			.backoff(slowPolling)
+			.build();
 		Stampede winnerEngine = engine(settings);
 		Stampede waiterEngine = engine(settings);
 		String key = uniqueKey();
@@ -389,9 +393,10 @@ public abstract class EngineContract {
 
 	@Test
 	void aValuePastItsStaleTtlIsLoadedLikeAMiss() throws Exception {
-		CacheSettings settings = new CacheSettings(Duration.ofMillis(200), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO,
-				10_000, Duration.ofMillis(300), RefreshMode.INLINE, 0);
+		CacheSettings settings = CacheSettings.from(SETTINGS)
+			.ttl(Duration.ofMillis(200))
+			.staleTtl(Duration.ofMillis(300))
+			.build();
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		engine.get(CACHE, key, () -> "old");
@@ -411,9 +416,7 @@ public abstract class EngineContract {
 
 	@Test
 	void earlyRefreshKeepsAHotKeyFromEverBeingMissedOrStale() throws Exception {
-		CacheSettings settings = new CacheSettings(Duration.ofMillis(500), SETTINGS.leaseTtl(), SETTINGS.maxWait(),
-				SETTINGS.backoff(), true, SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO,
-				10_000, Duration.ZERO, RefreshMode.INLINE, 5.0);
+		CacheSettings settings = CacheSettings.from(SETTINGS).ttl(Duration.ofMillis(500)).earlyRefreshBeta(5.0).build();
 		Stampede engine = engine(settings);
 		String key = uniqueKey();
 		AtomicInteger loads = new AtomicInteger();
@@ -574,15 +577,17 @@ public abstract class EngineContract {
 
 	/** Settings of most tests, with values fresh for {@code ttl} and then served stale for a minute. */
 	protected static CacheSettings stale(Duration ttl, RefreshMode refresh, double earlyRefreshBeta) {
-		return new CacheSettings(ttl, SETTINGS.leaseTtl(), SETTINGS.maxWait(), SETTINGS.backoff(), true,
-				SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), Duration.ZERO, 10_000, Duration.ofMinutes(1),
-				refresh, earlyRefreshBeta);
+		return CacheSettings.from(SETTINGS)
+			.ttl(ttl)
+			.staleTtl(Duration.ofMinutes(1))
+			.refresh(refresh)
+			.earlyRefreshBeta(earlyRefreshBeta)
+			.build();
 	}
 
 	/** Settings of most tests, with a local tier that keeps values for {@code localTtl}. */
 	protected static CacheSettings withLocalTier(Duration localTtl) {
-		return new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), SETTINGS.maxWait(), SETTINGS.backoff(), true,
-				SETTINGS.onBackendFailure(), SETTINGS.onWaitTimeout(), localTtl, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+		return CacheSettings.from(SETTINGS).localTtl(localTtl).build();
 	}
 
 	/** Creates an engine on a new backend instance, closed after the test. */
@@ -600,8 +605,7 @@ public abstract class EngineContract {
 	}
 
 	private static CacheSettings withWait(Duration maxWait, FailurePolicy onWaitTimeout) {
-		return new CacheSettings(SETTINGS.ttl(), SETTINGS.leaseTtl(), maxWait, SETTINGS.backoff(), true,
-				SETTINGS.onBackendFailure(), onWaitTimeout, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+		return CacheSettings.from(SETTINGS).maxWait(maxWait).onWaitTimeout(onWaitTimeout).build();
 	}
 
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.stampede.CacheSettings;
 import dev.stampede.FailurePolicy;
-import dev.stampede.RefreshMode;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeSettings;
@@ -197,9 +196,10 @@ public abstract class OutageContract {
 	}
 
 	private static CacheSettings settings(FailurePolicy onBackendFailure) {
-		return new CacheSettings(Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
-				EngineContract.SETTINGS.backoff(), true, onBackendFailure, FailurePolicy.CALL_THROUGH, Duration.ZERO,
-				10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+		return CacheSettings.from(EngineContract.SETTINGS)
+			.maxWait(Duration.ofSeconds(5))
+			.onBackendFailure(onBackendFailure)
+			.build();
 	}
 
 }

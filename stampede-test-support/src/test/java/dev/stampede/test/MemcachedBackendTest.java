@@ -4,10 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.stampede.Backoff;
 import dev.stampede.CacheSettings;
-import dev.stampede.FailurePolicy;
-import dev.stampede.RefreshMode;
 import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
@@ -32,9 +29,7 @@ class MemcachedBackendTest extends BackendContract {
 
 	@Test
 	void subSecondLeasesAreRejectedBecauseMemcachedCountsWholeSeconds() {
-		CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
-				Duration.ofSeconds(1), new Backoff(Duration.ofMillis(5), Duration.ofMillis(50), 2, 0.5), true,
-				FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000, Duration.ZERO, RefreshMode.INLINE, 0);
+		CacheSettings settings = CacheSettings.builder().leaseTtl(Duration.ofMillis(500)).build();
 		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(
 				() -> new Stampede(backend(), new StampedeSettings(settings, Map.of()), "", Clock.systemUTC()))
 			.withMessageContaining("lease-ttl")

@@ -9,9 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.stampede.Backoff;
 import dev.stampede.CacheSettings;
-import dev.stampede.FailurePolicy;
 import dev.stampede.RefreshMode;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
@@ -38,10 +36,14 @@ class SoakTest {
 
 	private static final Duration OP_TIMEOUT = Duration.ofMillis(500);
 
-	private static final CacheSettings SETTINGS = new CacheSettings(Duration.ofMillis(300), Duration.ofSeconds(2),
-			Duration.ofSeconds(3), new Backoff(Duration.ofMillis(5), Duration.ofMillis(100), 2, 0.5), true,
-			FailurePolicy.CALL_THROUGH, FailurePolicy.CALL_THROUGH, Duration.ZERO, 10_000, Duration.ofMillis(500),
-			RefreshMode.ASYNC, 0);
+	private static final CacheSettings SETTINGS = CacheSettings.builder()
+		.ttl(Duration.ofMillis(300))
+		.staleTtl(Duration.ofMillis(500))
+		.refresh(RefreshMode.ASYNC)
+		.leaseTtl(Duration.ofSeconds(2))
+		.maxWait(Duration.ofSeconds(3))
+		.backoffMax(Duration.ofMillis(100))
+		.build();
 
 	// Longest a call may take: a backend timeout, the longest wait, a load, and slack for this busy machine.
 	private static final Duration CALL_BOUND = OP_TIMEOUT.plus(SETTINGS.maxWait()).plusMillis(20).plusSeconds(2);
