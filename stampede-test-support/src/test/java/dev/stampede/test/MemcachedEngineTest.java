@@ -1,10 +1,14 @@
 package dev.stampede.test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.stampede.CacheSettings;
+import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
+import dev.stampede.StampedeSettings;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 class MemcachedEngineTest extends EngineContract {
@@ -22,6 +27,29 @@ class MemcachedEngineTest extends EngineContract {
 	@Override
 	protected StampedeBackend createBackend() {
 		return MemcachedBackendTest.connect(memcached.server().address());
+	}
+
+	@Test
+	void aLifetimeReachingPast2038IsRejectedAtStartNamingTheSetting() {
+		CacheSettings settings = CacheSettings.from(SETTINGS)
+			.ttl(Duration.ofDays(4_000))
+			.staleTtl(Duration.ofDays(400))
+			.build();
+		StampedeBackend backend = createBackend();
+		closeAfterTest(backend);
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> new Stampede(backend, new StampedeSettings(settings, Map.of()), "", Clock.systemUTC()))
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("defaults.ttl"))
+			.withMessageContaining("memcached");
+	}
+
+	@Test
+	void aCallSiteWhoseLifetimeReachesPast2038IsRejectedWhenItIsResolved() {
+		Stampede engine = engine(SETTINGS);
+		CacheSettings.Overrides tooLong = CacheSettings.Overrides.builder().ttl(Duration.ofDays(5_000)).build();
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> engine.callSite("contract", tooLong, "test"))
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("ttl"));
 	}
 
 	@Test
