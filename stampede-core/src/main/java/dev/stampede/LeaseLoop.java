@@ -139,19 +139,21 @@ final class LeaseLoop {
 	/**
 	 * Resolves a blocking caller's flight on its own thread and hands the answer to
 	 * every caller that joined it. When this thread is interrupted, only it stops: the
-	 * joined callers go on without it.
+	 * joined callers go on without it, even when the interrupt made its loader fail.
 	 */
 	@Nullable Object fly(Resolution resolution) throws Throwable {
 		Object value;
 		try {
 			value = resolve(resolution);
 		}
-		catch (StampedeInterruptedException ex) {
-			this.flights.handOver(resolution.backendKey(), resolution.flight());
-			throw ex;
-		}
 		catch (Throwable ex) {
-			this.flights.fail(resolution.backendKey(), resolution.flight(), ex);
+			if (ex instanceof StampedeInterruptedException || ex instanceof InterruptedException
+					|| Thread.currentThread().isInterrupted()) {
+				this.flights.handOver(resolution.backendKey(), resolution.flight());
+			}
+			else {
+				this.flights.fail(resolution.backendKey(), resolution.flight(), ex);
+			}
 			throw ex;
 		}
 		this.flights.land(resolution.backendKey(), resolution.flight(), value);

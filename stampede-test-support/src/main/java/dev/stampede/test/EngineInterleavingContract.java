@@ -134,6 +134,40 @@ public abstract class EngineInterleavingContract {
 	}
 
 	@RepeatedTest(3)
+	void aLoaderFailedByItsOwnThreadsInterruptFailsOnlyThatCaller() throws Exception {
+		Stampede engine = engine(createBackend(), EngineContract.SETTINGS);
+		String key = uniqueKey();
+		AtomicInteger loads = new AtomicInteger();
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch never = new CountDownLatch(1);
+		FutureTask<Object> owner = new FutureTask<>(() -> engine.get(CACHE, key, () -> {
+			loads.incrementAndGet();
+			loading.countDown();
+			never.await();
+			return "never returned";
+		}));
+		Thread ownerThread = new Thread(owner, "flight-owner");
+		ownerThread.start();
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		List<FutureTask<Object>> joined = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			joined.add(start(() -> engine.get(CACHE, key, () -> "loaded after the interrupt " + loads.incrementAndGet())));
+		}
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.JOINED) == 4);
+		ownerThread.interrupt();
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> owner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS))
+			.withCauseInstanceOf(InterruptedException.class);
+		List<Object> values = new ArrayList<>();
+		for (FutureTask<Object> caller : joined) {
+			values.add(caller.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS));
+		}
+		assertThat(values).containsOnly("loaded after the interrupt 2");
+		assertThat(loads).hasValue(2);
+		assertThat(stats(engine).leasesHeld()).isZero();
+	}
+
+	@RepeatedTest(3)
 	void aLoaderThatRestoresAnInterruptStillHasItsValueStoredAndReturned() throws Exception {
 		Stampede engine = engine(createBackend(), EngineContract.SETTINGS);
 		Stampede other = engine(createBackend(), EngineContract.SETTINGS);
