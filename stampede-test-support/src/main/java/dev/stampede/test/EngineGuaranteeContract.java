@@ -1,0 +1,420 @@
+package dev.stampede.test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.stampede.CacheSettings;
+import dev.stampede.CacheStats;
+import dev.stampede.Envelope;
+import dev.stampede.Outcome;
+import dev.stampede.RefreshMode;
+import dev.stampede.Stampede;
+import dev.stampede.StampedeBackendException;
+import dev.stampede.StampedeInterruptedException;
+import dev.stampede.StampedeSettings;
+import dev.stampede.backend.KeyEventListener;
+import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.test.HoldingBackend.Hold;
+import dev.stampede.test.HoldingBackend.Operation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The engine's guarantees under interleavings and failures forced on purpose, on every
+ * backend: an eviction is never undone for calls that start after it, an interrupt
+ * stops only the caller whose thread it is and is never a backend failure, every lease
+ * is given back on every path, including a failed write and an engine that closes with
+ * refreshes still queued. A backend passes by extending this class.
+ */
+public abstract class EngineGuaranteeContract {
+
+	private static final String CACHE = "guarantees";
+
+	private static final String PREFIX = "engine-guarantees:";
+
+	private static final CacheSettings SETTINGS = CacheSettings.builder()
+		.ttl(Duration.ofMinutes(1))
+		.leaseTtl(Duration.ofSeconds(30))
+		.maxWait(Duration.ofSeconds(20))
+		.backoffMax(Duration.ofMillis(50))
+		.build();
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	/** Creates an independent backend instance (its own connection) on the shared store. */
+	protected abstract StampedeBackend createBackend();
+
+	@AfterEach
+	void closeEnginesAndBackends() throws Exception {
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			this.resources.get(i).close();
+		}
+		this.resources.clear();
+	}
+
+	/** Closes {@code resource} after the test, after the engines and backends opened later. */
+	protected void closeAfterTest(AutoCloseable resource) {
+		this.resources.add(resource);
+	}
+
+	// Guarantee: after evict(key) returns, no call in this JVM returns the old value.
+	@RepeatedTest(3)
+	void aCallThatStartsAfterAnEvictionNeverGetsTheValueComputedBeforeIt() throws Exception {
+		Stampede engine = engine(createBackend(), SETTINGS, Clock.systemUTC());
+		String key = uniqueKey();
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch finishLoad = new CountDownLatch(1);
+		FutureTask<Object> winner = start(() -> engine.get(CACHE, key, () -> {
+			loading.countDown();
+			finishLoad.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+			return "old";
+		}));
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		engine.evict(CACHE, key);
+		// This call starts after the eviction returned.
+		FutureTask<Object> after = start(() -> engine.get(CACHE, key, () -> "new"));
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.JOINED) == 1 || after.isDone());
+		finishLoad.countDown();
+		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("old");
+		assertThat(after.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("new");
+	}
+
+	// Guarantee: an interrupt stops only its own caller, with StampedeInterruptedException and
+	// the flag kept; the callers that joined its flight get the value; it is no backend failure.
+	@RepeatedTest(3)
+	void anInterruptThatArrivesWhileTheOwnerTalksToTheBackendStopsOnlyTheOwner() throws Exception {
+		HoldingBackend held = new HoldingBackend(createBackend());
+		Stampede engine = engine(held, SETTINGS, Clock.systemUTC());
+		String key = uniqueKey();
+		// The engine knows the cache's generation already, so the owner's next operation is the key's read.
+		engine.inspection().backendKey(CACHE, key);
+		Hold hold = held.holdAfter(Operation.READ, key);
+		AtomicBoolean interruptKept = new AtomicBoolean();
+		FutureTask<Object> owner = new FutureTask<>(() -> {
+			try {
+				return engine.get(CACHE, key, () -> "loaded by the owner");
+			}
+			finally {
+				interruptKept.set(Thread.currentThread().isInterrupted());
+			}
+		});
+		Thread ownerThread = new Thread(owner, "flight-owner");
+		ownerThread.start();
+		hold.awaitReached();
+		List<FutureTask<Object>> joined = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			joined.add(start(() -> engine.get(CACHE, key, () -> "loaded by a joined caller")));
+		}
+		await().atMost(Stampedes.BOUND)
+			.until(() -> stats(engine).count(Outcome.JOINED) >= 2 || joined.stream().allMatch(FutureTask::isDone));
+		// The interrupt arrives while the owner is between two backend operations: the read
+		// has been answered, the lease is still to be taken.
+		ownerThread.interrupt();
+		hold.release();
+		for (FutureTask<Object> caller : joined) {
+			assertThat(outcome(caller)).isInstanceOf(String.class);
+		}
+		assertThat(stats(engine).count(Outcome.BACKEND_ERROR)).isZero();
+		try {
+			owner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			assertThat(ex.getCause()).isInstanceOf(StampedeInterruptedException.class);
+		}
+		assertThat(interruptKept).isTrue();
+		assertThat(engine.inspection().inFlightCount()).isZero();
+	}
+
+	// Guarantee: every lease is given back on every path, a write the backend failed included.
+	@Test
+	void aWinnerWhoseWriteFailsOnTheBackendGivesItsLeaseBack() throws Exception {
+		FlakyBackend flaky = new FlakyBackend(createBackend());
+		Stampede engine = engine(flaky, SETTINGS, Clock.systemUTC());
+		String key = uniqueKey();
+		String backendKey = engine.inspection().backendKey(CACHE, key);
+		flaky.failNextFulfil.set(true);
+		assertThat(engine.get(CACHE, key, () -> "value")).isEqualTo("value");
+		assertThat(flaky.failNextFulfil).isFalse();
+		assertThat(stats(engine).leasesHeld()).isZero();
+		// The lease is not left to expire after lease-ttl: the next caller may load at once.
+		assertThat(flaky.read(backendKey)).isNotInstanceOf(Slot.Leased.class);
+	}
+
+	// Guarantee: every lease is given back on every path, a refresh that meets a backend failure included.
+	@Test
+	void aRefreshLeaseTakenJustBeforeABackendFailureIsGivenBack() throws Exception {
+		MutableClock clock = new MutableClock();
+		FlakyBackend flaky = new FlakyBackend(createBackend());
+		CacheSettings stale = CacheSettings.from(SETTINGS).staleTtl(Duration.ofMinutes(10)).build();
+		Stampede engine = engine(flaky, stale, clock);
+		String key = uniqueKey();
+		assertThat(engine.get(CACHE, key, () -> "v1")).isEqualTo("v1");
+		clock.advance(Duration.ofMinutes(2));
+		// The backend fails once, on the read that follows taking the refresh lease.
+		flaky.failReadAfterRefreshLease.set(true);
+		assertThat(engine.get(CACHE, key, () -> "v2")).isEqualTo("v1");
+		assertThat(flaky.failReadAfterRefreshLease).isFalse();
+		// The backend answers again: the next stale read refreshes the value.
+		AtomicInteger loads = new AtomicInteger();
+		assertThat(engine.get(CACHE, key, () -> {
+			loads.incrementAndGet();
+			return "v3";
+		})).isEqualTo("v3");
+		assertThat(loads).hasValue(1);
+	}
+
+	// Guarantee: an engine closed while calls are under way leaves no lease held, here or on the backend.
+	@Test
+	void anEngineClosedWithARefreshStillQueuedLeavesNoLeaseHeld() throws Exception {
+		MutableClock clock = new MutableClock();
+		CacheSettings stale = CacheSettings.from(SETTINGS)
+			.staleTtl(Duration.ofMinutes(10))
+			.refresh(RefreshMode.ASYNC)
+			.build();
+		StampedeBackend backend = createBackend();
+		this.resources.add(backend);
+		// One refresh thread: the second refresh waits in the queue.
+		Stampede engine = new Stampede(backend, new StampedeSettings(stale, Map.of()), PREFIX, clock, 1, 16);
+		Stampede other = engine(createBackend(), stale, clock);
+		String busy = uniqueKey();
+		String queued = uniqueKey();
+		assertThat(engine.get(CACHE, busy, () -> "busy-1")).isEqualTo("busy-1");
+		assertThat(engine.get(CACHE, queued, () -> "queued-1")).isEqualTo("queued-1");
+		clock.advance(Duration.ofMinutes(2));
+		CountDownLatch refreshing = new CountDownLatch(1);
+		CountDownLatch finishRefresh = new CountDownLatch(1);
+		assertThat(engine.get(CACHE, busy, () -> {
+			refreshing.countDown();
+			awaitUninterruptibly(finishRefresh);
+			return "busy-2";
+		})).isEqualTo("busy-1");
+		assertThat(refreshing.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(engine.get(CACHE, queued, () -> "queued-2")).isEqualTo("queued-1");
+		assertThat(stats(engine).leasesHeld()).isEqualTo(2);
+		engine.close();
+		finishRefresh.countDown();
+		// The queued key's refresh lease is not left on the backend until lease-ttl: another engine refreshes it.
+		AtomicInteger loads = new AtomicInteger();
+		other.get(CACHE, queued, () -> {
+			loads.incrementAndGet();
+			return "queued-3";
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> loads.get() == 1);
+		// Nor does the closed engine count a lease as held for ever.
+		await().atMost(Duration.ofSeconds(10)).until(() -> stats(engine).leasesHeld() == 0);
+	}
+
+	private Stampede engine(StampedeBackend backend, CacheSettings settings, Clock clock) {
+		Stampede engine = new Stampede(backend, new StampedeSettings(settings, Map.of()), PREFIX, clock);
+		this.resources.add(backend);
+		this.resources.add(engine);
+		return engine;
+	}
+
+	private static CacheStats stats(Stampede engine) {
+		return engine.inspection().stats(CACHE);
+	}
+
+	private static Object outcome(FutureTask<Object> call) throws Exception {
+		try {
+			return call.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			return ex.getCause();
+		}
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		boolean interrupted = false;
+		long deadline = System.nanoTime() + Stampedes.BOUND.toNanos();
+		while (latch.getCount() > 0 && System.nanoTime() < deadline) {
+			try {
+				latch.await(100, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static FutureTask<Object> start(Callable<Object> call) {
+		FutureTask<Object> task = new FutureTask<>(call);
+		new Thread(task, "caller").start();
+		return task;
+	}
+
+	private static String uniqueKey() {
+		return "key-" + UUID.randomUUID();
+	}
+
+	/** A clock a test moves forward, to make values stale without waiting. */
+	private static final class MutableClock extends Clock {
+
+		private final AtomicLong offsetMillis = new AtomicLong();
+
+		void advance(Duration duration) {
+			this.offsetMillis.addAndGet(duration.toMillis());
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public long millis() {
+			return System.currentTimeMillis() + this.offsetMillis.get();
+		}
+
+		@Override
+		public Instant instant() {
+			return Instant.ofEpochMilli(millis());
+		}
+
+	}
+
+	/**
+	 * Passes every operation to a real backend, and fails one chosen operation once, as
+	 * a server that times out on one request and then answers again.
+	 */
+	private static final class FlakyBackend implements StampedeBackend {
+
+		final AtomicBoolean failNextFulfil = new AtomicBoolean();
+
+		final AtomicBoolean failReadAfterRefreshLease = new AtomicBoolean();
+
+		private final AtomicBoolean refreshLeaseTaken = new AtomicBoolean();
+
+		private final StampedeBackend delegate;
+
+		FlakyBackend(StampedeBackend delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public String name() {
+			return this.delegate.name();
+		}
+
+		@Override
+		public boolean isInProcess() {
+			return this.delegate.isInProcess();
+		}
+
+		@Override
+		public Slot read(String key) {
+			if (this.refreshLeaseTaken.compareAndSet(true, false)
+					&& this.failReadAfterRefreshLease.compareAndSet(true, false)) {
+				throw new StampedeBackendException("read of '" + key + "' timed out", null);
+			}
+			return this.delegate.read(key);
+		}
+
+		@Override
+		public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
+			return this.delegate.tryLease(key, observed, token, leaseTtl);
+		}
+
+		@Override
+		public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
+			if (this.failNextFulfil.compareAndSet(true, false)) {
+				throw new StampedeBackendException("write of '" + key + "' timed out", null);
+			}
+			return this.delegate.fulfilLease(cache, key, token, envelope, ttl);
+		}
+
+		@Override
+		public void abandonLease(String cache, String key, String token) {
+			this.delegate.abandonLease(cache, key, token);
+		}
+
+		@Override
+		public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
+			boolean taken = this.delegate.tryRefreshLease(key, token, leaseTtl);
+			if (taken && this.failReadAfterRefreshLease.get()) {
+				this.refreshLeaseTaken.set(true);
+			}
+			return taken;
+		}
+
+		@Override
+		public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
+			return this.delegate.replace(key, version, envelope, ttl);
+		}
+
+		@Override
+		public void releaseRefreshLease(String key, String token) {
+			this.delegate.releaseRefreshLease(key, token);
+		}
+
+		@Override
+		public void evict(String key) {
+			this.delegate.evict(key);
+		}
+
+		@Override
+		public long generation(String key) {
+			return this.delegate.generation(key);
+		}
+
+		@Override
+		public long nextGeneration(String key) {
+			return this.delegate.nextGeneration(key);
+		}
+
+		@Override
+		public void publishEviction(String cache, String key) {
+			this.delegate.publishEviction(cache, key);
+		}
+
+		@Override
+		public AutoCloseable subscribe(KeyEventListener listener) {
+			return this.delegate.subscribe(listener);
+		}
+
+		@Override
+		public Duration minimumLeaseTtl() {
+			return this.delegate.minimumLeaseTtl();
+		}
+
+		@Override
+		public Duration maximumTtl() {
+			return this.delegate.maximumTtl();
+		}
+
+		@Override
+		public void close() {
+			this.delegate.close();
+		}
+
+	}
+
+}
