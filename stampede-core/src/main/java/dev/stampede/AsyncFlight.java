@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -41,6 +42,10 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 
 	private @Nullable BackOffExecution pauses;
 
+	private final AtomicBoolean attempting = new AtomicBoolean();
+
+	private volatile boolean woken;
+
 	private volatile boolean waiting;
 
 	private volatile long waitStart;
@@ -63,6 +68,12 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		if (this.resolution.flight().isDone()) {
 			return;
 		}
+		// A wake-up may start a run while a pause's run has just begun: only one attempts at a time.
+		if (!this.attempting.compareAndSet(false, true)) {
+			this.woken = true;
+			return;
+		}
+		this.woken = false;
 		try {
 			LeaseLoop.Step step = this.loop.attempt(this.resolution);
 			if (step instanceof LeaseLoop.Done done) {
@@ -82,11 +93,19 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		catch (Throwable ex) {
 			finish(null, ex);
 		}
+		finally {
+			this.attempting.set(false);
+		}
 	}
 
 	@Override
 	public void wake() {
-		ScheduledFuture<?> pending = this.next.get();
+		this.woken = true;
+		readNow(this.next.get());
+	}
+
+	// Runs the next attempt now instead of after its pause, unless it started already.
+	private void readNow(@Nullable ScheduledFuture<?> pending) {
 		if (pending != null && pending.cancel(false)) {
 			try {
 				this.scheduler.execute(this);
@@ -117,7 +136,12 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.pauses = this.resolution.settings().backoff().start();
 		}
 		long pause = Waiters.pause(this.pauses.nextBackOff(), this.deadline - now);
-		this.next.set(this.scheduler.schedule(this, pause, TimeUnit.NANOSECONDS));
+		ScheduledFuture<?> scheduled = this.scheduler.schedule(this, pause, TimeUnit.NANOSECONDS);
+		this.next.set(scheduled);
+		// A wake-up that came during this attempt, after its read, is not lost.
+		if (this.woken) {
+			readNow(scheduled);
+		}
 	}
 
 	private void stored(String token, @Nullable Object value, @Nullable Throwable failure) {
@@ -139,15 +163,15 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	}
 
 	private void finish(@Nullable Object value, @Nullable Throwable failure) {
-		if (this.waiting) {
-			this.waiters.unregister(this.resolution.backendKey(), this);
-			this.resolution.waited(System.nanoTime() - this.waitStart);
-		}
 		if (failure != null) {
 			this.flights.fail(this.resolution.backendKey(), this.resolution.flight(), failure);
 		}
 		else {
 			this.flights.land(this.resolution.backendKey(), this.resolution.flight(), value);
+		}
+		if (this.waiting) {
+			this.waiters.unregister(this.resolution.backendKey(), this);
+			this.resolution.waited(System.nanoTime() - this.waitStart);
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.stampede;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,23 +46,30 @@ final class EngineThreads {
 		return this.scheduler;
 	}
 
-	/** Stops both, giving running work two seconds. */
-	void shutDown() {
+	/**
+	 * Stops both: queued refreshes are not started, running work gets two seconds.
+	 * @return the refreshes that were queued and will never run
+	 */
+	List<Runnable> shutDown() {
+		List<Runnable> neverRun = new ArrayList<>();
+		this.refreshes.getQueue().drainTo(neverRun);
+		neverRun.addAll(shutDown(this.refreshes));
 		shutDown(this.scheduler);
-		shutDown(this.refreshes);
+		return neverRun;
 	}
 
-	private static void shutDown(ExecutorService executor) {
+	private static List<Runnable> shutDown(ExecutorService executor) {
 		executor.shutdown();
 		try {
 			if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-				executor.shutdownNow();
+				return executor.shutdownNow();
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			executor.shutdownNow();
+			return executor.shutdownNow();
 		}
+		return List.of();
 	}
 
 	private static ThreadFactory named(ThreadFactory threads, String prefix) {

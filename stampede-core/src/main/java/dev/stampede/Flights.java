@@ -54,6 +54,14 @@ final class Flights {
 		flight.completeExceptionally(Reattempt.INSTANCE);
 	}
 
+	/**
+	 * The key was evicted: a flight under way began before, so later calls must not
+	 * join it. Its owner still answers the callers that joined it already.
+	 */
+	void detach(String backendKey) {
+		this.inFlight.remove(backendKey);
+	}
+
 	/** Fails every flight under way, when the engine closes. */
 	void failAll(Throwable failure) {
 		this.inFlight.forEach((key, flight) -> fail(key, flight, failure));

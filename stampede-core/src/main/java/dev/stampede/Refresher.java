@@ -1,6 +1,7 @@
 package dev.stampede;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
@@ -50,8 +51,10 @@ final class Refresher {
 	LeaseLoop.Step begin(Resolution resolution, Slot.Present present) {
 		Object current = present.envelope().value();
 		String token = this.tokens.get();
+		boolean leased = false;
 		try {
-			if (!this.backend.tryRefreshLease(resolution.backendKey(), token, resolution.settings().leaseTtl())) {
+			leased = this.backend.tryRefreshLease(resolution.backendKey(), token, resolution.settings().leaseTtl());
+			if (!leased) {
 				return new LeaseLoop.Done(current);
 			}
 			// Another caller may have refreshed it between this caller's read and its lease.
@@ -62,8 +65,17 @@ final class Refresher {
 			}
 		}
 		catch (StampedeBackendException ex) {
+			if (leased) {
+				release(resolution, token);
+			}
 			this.failures.backendFailed(resolution.site(), resolution.keyString(), "take the refresh lease of", ex);
 			return new LeaseLoop.Done(current);
+		}
+		catch (RuntimeException ex) {
+			if (leased) {
+				release(resolution, token);
+			}
+			throw ex;
 		}
 		resolution.stats().leaseTaken(resolution.keyString());
 		if (resolution.isAsync()) {
@@ -74,7 +86,7 @@ final class Refresher {
 		}
 		if (resolution.settings().refresh() == RefreshMode.ASYNC) {
 			try {
-				this.threads.refreshes().execute(() -> refresh(resolution, present, token));
+				this.threads.refreshes().execute(new QueuedRefresh(resolution, present, token));
 			}
 			catch (RejectedExecutionException ex) {
 				logger.debug("Refresh queue full; serving cache '{}' key '{}' as it is", resolution.cache(),
@@ -85,6 +97,16 @@ final class Refresher {
 			return new LeaseLoop.Done(current);
 		}
 		return new LeaseLoop.Refreshing(present, token);
+	}
+
+	/** Gives back the refresh leases of refreshes that were queued but will never run: the engine closed. */
+	void dropped(List<Runnable> neverRun) {
+		for (Runnable task : neverRun) {
+			if (task instanceof QueuedRefresh refresh) {
+				refresh.resolution.stats().leaseEnded(refresh.resolution.keyString());
+				release(refresh.resolution, refresh.token);
+			}
+		}
 	}
 
 	/** Refreshes on this thread, which holds the refresh lease, and returns the value it serves. */
@@ -162,6 +184,28 @@ final class Refresher {
 						resolution.keyString(), ex);
 			}
 		});
+	}
+
+	/** A refresh waiting for a thread of the refresh pool, holding its refresh lease. */
+	private final class QueuedRefresh implements Runnable {
+
+		private final Resolution resolution;
+
+		private final Slot.Present present;
+
+		private final String token;
+
+		QueuedRefresh(Resolution resolution, Slot.Present present, String token) {
+			this.resolution = resolution;
+			this.present = present;
+			this.token = token;
+		}
+
+		@Override
+		public void run() {
+			refresh(this.resolution, this.present, this.token);
+		}
+
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one resolution of a key carries from the first read to the answer: the call
@@ -15,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * time (the flight's owner, or the engine thread running its next step).
  */
 final class Resolution {
+
+	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
 
 	private final CallSite site;
 
@@ -142,11 +146,11 @@ final class Resolution {
 		this.loadStartNanos = System.nanoTime();
 		try {
 			Object value = this.loader.load();
-			this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, true);
+			observe(() -> this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, true));
 			return value;
 		}
 		catch (Throwable ex) {
-			this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, false);
+			observe(() -> this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, false));
 			throw ex;
 		}
 	}
@@ -184,8 +188,8 @@ final class Resolution {
 		catch (Throwable ex) {
 			loaded.completeExceptionally(ex);
 		}
-		return loaded.whenComplete((value, failure) -> this.observer.loaded(cache(),
-				System.nanoTime() - this.loadStartNanos, failure == null));
+		return loaded.whenComplete((value, failure) -> observe(() -> this.observer.loaded(cache(),
+				System.nanoTime() - this.loadStartNanos, failure == null)));
 	}
 
 	/**
@@ -199,7 +203,17 @@ final class Resolution {
 	}
 
 	void waited(long nanos) {
-		this.observer.waited(cache(), nanos);
+		observe(() -> this.observer.waited(cache(), nanos));
+	}
+
+	// An observer that throws must not lose a value or leave a flight unanswered.
+	private static void observe(Runnable notification) {
+		try {
+			notification.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A StampedeObserver failed; the call goes on", ex);
+		}
 	}
 
 }

@@ -60,6 +60,8 @@ public final class Stampede implements AutoCloseable {
 
 	private final LeaseLoop leaseLoop;
 
+	private final Refresher refresher;
+
 	private final EngineThreads threads;
 
 	private final StampedeInspection inspection;
@@ -114,8 +116,8 @@ public final class Stampede implements AutoCloseable {
 		this.failures = new Failures(backend, this::observer, new WarningLimiter());
 		this.threads = threads;
 		Waiters waiters = new Waiters();
-		Refresher refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken);
-		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), refresher, this.failures, this.flights,
+		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken);
+		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), this.refresher, this.failures, this.flights,
 				waiters, threads, this::nextToken);
 		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, this.keys, this.generations);
 		Function<String, @Nullable LocalTier> localTiers = this.callSites::localTier;
@@ -203,9 +205,15 @@ public final class Stampede implements AutoCloseable {
 				}
 				site.stats().record(Outcome.JOINED);
 				Object value = Flights.await(joined, site.cache(), keyString);
-				if (value != Flights.REATTEMPT) {
+				if (value == Flights.REATTEMPT) {
+					continue;
+				}
+				if (value == null || site.valueType().isInstance(value)) {
 					return (T) value;
 				}
+				// A call site of another type shares the key: resolve on a flight of this call's own.
+				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new CompletableFuture<>(),
+						localStamp, loader, (Predicate<@Nullable Object>) storeIf, this.observer));
 			}
 		}
 		catch (Throwable ex) {
@@ -278,6 +286,7 @@ public final class Stampede implements AutoCloseable {
 		if (tier != null) {
 			tier.evict(backendKey);
 		}
+		this.flights.detach(backendKey);
 		try {
 			this.backend.evict(backendKey);
 			publishEviction(cache, keyString, backendKey);
@@ -331,7 +340,7 @@ public final class Stampede implements AutoCloseable {
 		catch (Exception ex) {
 			logger.debug("Could not unsubscribe from the {} backend", this.backend.name(), ex);
 		}
-		this.threads.shutDown();
+		this.refresher.dropped(this.threads.shutDown());
 		this.flights.failAll(new StampedeException("Stampede is closed"));
 	}
 

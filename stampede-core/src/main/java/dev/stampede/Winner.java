@@ -58,6 +58,7 @@ final class Winner {
 			}
 			catch (StampedeBackendException ex) {
 				this.failures.backendFailed(resolution.site(), resolution.keyString(), "store", ex);
+				abandon(resolution, token);
 			}
 			catch (RuntimeException ex) {
 				abandon(resolution, token);
