@@ -287,17 +287,24 @@ public final class MemcachedBackend implements StampedeBackend {
 
 	// memcached's clock ticks in whole seconds, so an item may expire up to a second early;
 	// the envelope judges freshness precisely, and a second more keeps the item until then.
-	private static int valueExpiry(Duration ttl) {
-		return expiry(ttl.plusSeconds(1));
+	static int valueExpiry(Duration ttl) {
+		return expiry((ttl.getSeconds() < Long.MAX_VALUE) ? ttl.plusSeconds(1) : ttl);
 	}
 
-	// memcached reads an expiry above 30 days as a Unix timestamp.
+	// memcached reads an expiry above 30 days as a Unix time in 32 bits. maximumTtl() keeps
+	// settings within it; anything past its end (January 2038) is kept as long as memcached can
+	// express rather than failing the write.
 	static int expiry(Duration ttl) {
-		long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
-		if (seconds > MAX_RELATIVE_EXPIRY_SECONDS) {
-			return Math.toIntExact(System.currentTimeMillis() / 1000 + seconds);
+		long seconds = ttl.getSeconds();
+		if (ttl.getNano() >= 1_000_000 && seconds < Long.MAX_VALUE) {
+			seconds++;
 		}
-		return (int) seconds;
+		seconds = Math.max(1, seconds);
+		if (seconds <= MAX_RELATIVE_EXPIRY_SECONDS) {
+			return (int) seconds;
+		}
+		long now = System.currentTimeMillis() / 1000;
+		return (seconds >= Integer.MAX_VALUE - now) ? Integer.MAX_VALUE : (int) (now + seconds);
 	}
 
 	private <T> T call(String operation, String key, MemcachedCall<T> call) {
