@@ -30,7 +30,6 @@ class MemcachedBackendExpiryTest {
 		assertThat(MemcachedBackend.expiry(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)))
 			.isEqualTo(Integer.MAX_VALUE);
 		assertThat(MemcachedBackend.expiry(ChronoUnit.FOREVER.getDuration())).isEqualTo(Integer.MAX_VALUE);
-		assertThat(MemcachedBackend.valueExpiry(ChronoUnit.FOREVER.getDuration())).isEqualTo(Integer.MAX_VALUE);
 	}
 
 	@Test
