@@ -14,6 +14,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
  * consecutive failures it stops sending requests for {@code openFor}, so that calls go
  * straight to their failure policy instead of each paying the operation timeout;
  * then one probe request decides whether to close again.
+ * <p>
+ * Only a {@link StampedeBackendException} counts as a failure and only an answer as a
+ * success. Anything else the backend throws (an interrupted caller's
+ * {@link dev.stampede.StampedeInterruptedException}, an {@link Error}, a value too
+ * large) says nothing of the backend's health: it neither opens nor closes the
+ * circuit, and a probe that ends that way leaves the next call to probe.
  */
 public final class CircuitBreakingBackend implements StampedeBackend {
 
@@ -40,6 +46,7 @@ public final class CircuitBreakingBackend implements StampedeBackend {
 			.waitDurationInOpenState(openFor)
 			.permittedNumberOfCallsInHalfOpenState(1)
 			.recordExceptions(StampedeBackendException.class)
+			.ignoreException((ex) -> !(ex instanceof StampedeBackendException))
 			.build());
 	}
 
@@ -145,14 +152,31 @@ public final class CircuitBreakingBackend implements StampedeBackend {
 		});
 	}
 
+	// Resilience4j's decorators record only Exceptions: an Error thrown by a half-open probe
+	// would keep its permit, and the circuit would reject every call until restart.
 	private <T> T guarded(Supplier<T> operation) {
 		try {
-			return this.breaker.executeSupplier(operation);
+			this.breaker.acquirePermission();
 		}
 		catch (CallNotPermittedException ex) {
 			throw new StampedeBackendException("The " + name() + " backend is skipped: its circuit opened after "
 					+ "consecutive failures, and it is probed again within " + this.openFor.toMillis() + " ms", ex);
 		}
+		long start = this.breaker.getCurrentTimestamp();
+		T result;
+		try {
+			result = operation.get();
+		}
+		catch (Throwable ex) {
+			this.breaker.onError(elapsedSince(start), this.breaker.getTimestampUnit(), ex);
+			throw ex;
+		}
+		this.breaker.onSuccess(elapsedSince(start), this.breaker.getTimestampUnit());
+		return result;
+	}
+
+	private long elapsedSince(long start) {
+		return this.breaker.getCurrentTimestamp() - start;
 	}
 
 }

@@ -10,7 +10,9 @@ import dev.stampede.StampedeBackendException;
  * it. Implementations must make {@link #tryLease}, {@link #fulfilLease} and
  * {@link #abandonLease} atomic on the server: they are what keeps a stampede to one
  * loader call. Every method may throw {@link StampedeBackendException} when the
- * backend cannot be reached.
+ * backend cannot be reached, and {@link dev.stampede.StampedeInterruptedException}
+ * when the calling thread is interrupted, which is no failure of the backend.
+ * {@link KeyValueBackend} implements it over a store's primitives.
  */
 public interface StampedeBackend extends AutoCloseable {
 

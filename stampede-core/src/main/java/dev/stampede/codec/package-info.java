@@ -1,5 +1,5 @@
 /**
- * How values become bytes for a shared backend.
+ * How values and leases become bytes for a shared backend.
  */
 @NullMarked
 package dev.stampede.codec;

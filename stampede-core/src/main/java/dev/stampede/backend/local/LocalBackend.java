@@ -23,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  * other's waiters directly. Values are stored by reference, not copied:
  * like any in-process cache, a caller that mutates a returned value mutates the
  * cached one.
+ * <p>
+ * It implements {@link StampedeBackend} directly rather than over
+ * {@link dev.stampede.backend.KeyValueBackend}'s bytes: it keeps each key's
+ * {@link Slot} itself, so that an in-process hit is one map look-up that returns the
+ * stored slot, with nothing to decode and no copy of the value.
  */
 public final class LocalBackend implements StampedeBackend {
 

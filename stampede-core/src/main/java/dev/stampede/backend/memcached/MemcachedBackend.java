@@ -1,18 +1,12 @@
 package dev.stampede.backend.memcached;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
 
 import dev.stampede.StampedeBackendException;
-import dev.stampede.StampedeException;
 import dev.stampede.StampedeValueTooLargeException;
-import dev.stampede.Envelope;
-import dev.stampede.backend.Slot;
-import dev.stampede.backend.StampedeBackend;
-import dev.stampede.codec.EnvelopeCodec;
+import dev.stampede.backend.KeyValueBackend;
 import dev.stampede.codec.ValueCodec;
 import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
@@ -25,24 +19,18 @@ import net.rubyeye.xmemcached.utils.Protocol;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps values and leases in memcached, one item per key: the item holds either a
- * lease record or a value envelope.
- * <p>
- * A lease is an {@code add} of a lease record with the holder's token, expiring
- * after {@code lease-ttl}; a stale or unreadable item is leased by a {@code cas}
- * against the version that was read. The winner replaces its lease by its value with
- * {@code gets} and {@code cas}, so the write is dropped when the item was deleted or
- * leased again meanwhile: an eviction is never undone. Releasing a lease is a
- * {@code delete} with the lease's CAS value, which only the binary protocol honours,
- * so this backend requires it.
+ * Keeps values and leases in memcached, one item per key, with the protocol of
+ * {@link KeyValueBackend} over memcached's own commands: {@code gets} reads an item with
+ * its CAS value, which is the version; {@code add}, {@code cas}, {@code delete} with a
+ * CAS value, and {@code incr} with an initial value do the rest. Only the binary
+ * protocol honours the CAS value of {@code delete}, which releases a lease only if its
+ * holder still owns it, so this backend requires it.
  * <p>
  * memcached counts expirations in whole seconds: TTLs are rounded up (values get a
  * second more, as the envelope judges their freshness), and leases shorter than one
  * second are rejected.
  */
-public final class MemcachedBackend implements StampedeBackend {
-
-	private static final byte LEASE = 'L';
+public final class MemcachedBackend extends KeyValueBackend {
 
 	private static final long MAX_RELATIVE_EXPIRY_SECONDS = Duration.ofDays(30).toSeconds();
 
@@ -50,8 +38,6 @@ public final class MemcachedBackend implements StampedeBackend {
 	private static final int MAX_VALUE_BYTES = 1024 * 1024 - 1024;
 
 	private final MemcachedClient client;
-
-	private final EnvelopeCodec codec;
 
 	private final long opTimeoutMillis;
 
@@ -65,13 +51,13 @@ public final class MemcachedBackend implements StampedeBackend {
 	 * @param servers the servers, for messages
 	 */
 	public MemcachedBackend(MemcachedClient client, ValueCodec codec, Duration opTimeout, String servers) {
+		super(codec);
 		if (client.getProtocol() != Protocol.Binary) {
 			throw new IllegalArgumentException("The memcached client must use the binary protocol "
 					+ "(XMemcachedClientBuilder.setCommandFactory(new BinaryCommandFactory())): only it honours "
 					+ "the CAS value of delete, which releases a lease only if its holder still owns it");
 		}
 		this.client = client;
-		this.codec = new EnvelopeCodec(codec);
 		this.opTimeoutMillis = opTimeout.toMillis();
 		this.servers = servers;
 	}
@@ -132,111 +118,50 @@ public final class MemcachedBackend implements StampedeBackend {
 	}
 
 	@Override
-	public Slot read(String key) {
-		GetsResponse<byte[]> response = gets(key);
-		if (response == null) {
-			return Slot.EMPTY;
-		}
-		byte[] bytes = response.getValue();
-		if (bytes.length > 0 && bytes[0] == LEASE) {
-			return new Slot.Leased(new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));
-		}
-		Envelope envelope = this.codec.decode(bytes);
-		return (envelope != null) ? new Slot.Present(envelope, response.getCas())
-				: new Slot.Unreadable(response.getCas());
+	protected @Nullable Stored get(String key) {
+		GetsResponse<byte[]> response = call("gets", key,
+				() -> this.client.gets(key, this.opTimeoutMillis, RawBytesTranscoder.INSTANCE));
+		return (response != null) ? new Stored(response.getValue(), response.getCas()) : null;
 	}
 
 	@Override
-	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-		byte[] lease = lease(token);
-		int expiry = expiry(leaseTtl);
-		if (observed instanceof Slot.Empty) {
-			return call("add", key, () -> this.client.add(key, expiry, lease, RawBytesTranscoder.INSTANCE,
-					this.opTimeoutMillis));
-		}
-		long version;
-		if (observed instanceof Slot.Present present) {
-			version = present.version();
-		}
-		else if (observed instanceof Slot.Unreadable unreadable) {
-			version = unreadable.version();
-		}
-		else {
-			return false;
-		}
-		return cas(key, expiry, lease, version);
+	protected boolean add(String key, byte[] bytes, @Nullable Duration ttl) {
+		checkSize(bytes);
+		int expiry = (ttl != null) ? expiry(ttl) : 0;
+		return call("add", key,
+				() -> this.client.add(key, expiry, bytes, RawBytesTranscoder.INSTANCE, this.opTimeoutMillis));
 	}
 
 	@Override
-	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-		byte[] value = encode(envelope);
-		GetsResponse<byte[]> current = gets(key);
-		if (current == null || !Arrays.equals(current.getValue(), lease(token))) {
-			return false;
-		}
-		return cas(key, valueExpiry(ttl), value, current.getCas());
+	protected boolean compareAndSet(String key, long version, byte[] bytes, Duration ttl) {
+		checkSize(bytes);
+		int expiry = expiry(ttl);
+		return call("cas", key, () -> this.client.cas(key, expiry, bytes, RawBytesTranscoder.INSTANCE,
+				this.opTimeoutMillis, version));
 	}
 
 	@Override
-	public void abandonLease(String cache, String key, String token) {
-		GetsResponse<byte[]> current = gets(key);
-		if (current != null && Arrays.equals(current.getValue(), lease(token))) {
-			call("delete", key, () -> this.client.delete(key, current.getCas(), this.opTimeoutMillis));
+	protected boolean compareAndDelete(String key, long version) {
+		return call("delete", key, () -> this.client.delete(key, version, this.opTimeoutMillis));
+	}
+
+	@Override
+	protected void delete(String... keys) {
+		for (String key : keys) {
+			call("delete", key, () -> this.client.delete(key, this.opTimeoutMillis));
 		}
 	}
 
 	@Override
-	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
-		String refreshKey = refreshKey(key);
-		byte[] lease = lease(token);
-		return call("add", refreshKey, () -> this.client.add(refreshKey, expiry(leaseTtl), lease,
-				RawBytesTranscoder.INSTANCE, this.opTimeoutMillis));
+	protected long increment(String key, long initial) {
+		return call("incr", key, () -> this.client.incr(key, 1, initial, this.opTimeoutMillis));
 	}
 
+	// memcached's clock ticks in whole seconds, so an item may expire up to a second early;
+	// the envelope judges freshness precisely, and a second more keeps the item until then.
 	@Override
-	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-		return cas(key, valueExpiry(ttl), encode(envelope), version);
-	}
-
-	@Override
-	public void releaseRefreshLease(String key, String token) {
-		String refreshKey = refreshKey(key);
-		GetsResponse<byte[]> current = gets(refreshKey);
-		if (current != null && Arrays.equals(current.getValue(), lease(token))) {
-			call("delete", refreshKey, () -> this.client.delete(refreshKey, current.getCas(), this.opTimeoutMillis));
-		}
-	}
-
-	@Override
-	public void evict(String key) {
-		call("delete", key, () -> this.client.delete(key, this.opTimeoutMillis));
-		String refreshKey = refreshKey(key);
-		call("delete", refreshKey, () -> this.client.delete(refreshKey, this.opTimeoutMillis));
-	}
-
-	@Override
-	public long generation(String key) {
-		byte[] stored = call("get", key, () -> this.client.get(key, this.opTimeoutMillis, RawBytesTranscoder.INSTANCE));
-		if (stored != null) {
-			return Long.parseLong(new String(stored, StandardCharsets.US_ASCII).trim());
-		}
-		// A generation memcached lost restarts from the clock, beyond every earlier one.
-		long initial = System.currentTimeMillis();
-		byte[] text = Long.toString(initial).getBytes(StandardCharsets.US_ASCII);
-		boolean added = call("add", key,
-				() -> this.client.add(key, 0, text, RawBytesTranscoder.INSTANCE, this.opTimeoutMillis));
-		if (added) {
-			return initial;
-		}
-		byte[] concurrent = call("get", key,
-				() -> this.client.get(key, this.opTimeoutMillis, RawBytesTranscoder.INSTANCE));
-		return (concurrent != null) ? Long.parseLong(new String(concurrent, StandardCharsets.US_ASCII).trim())
-				: initial;
-	}
-
-	@Override
-	public long nextGeneration(String key) {
-		return call("incr", key, () -> this.client.incr(key, 1, System.currentTimeMillis(), this.opTimeoutMillis));
+	protected Duration valueTtl(Duration ttl) {
+		return (ttl.getSeconds() < Long.MAX_VALUE) ? ttl.plusSeconds(1) : ttl;
 	}
 
 	@Override
@@ -254,67 +179,44 @@ public final class MemcachedBackend implements StampedeBackend {
 		return "memcached " + this.servers;
 	}
 
-	private @Nullable GetsResponse<byte[]> gets(String key) {
-		return call("gets", key, () -> this.client.gets(key, this.opTimeoutMillis, RawBytesTranscoder.INSTANCE));
+	// memcached reads an expiry above 30 days as a Unix time in 32 bits. maximumTtl() keeps
+	// settings within it; anything past its end (January 2038) is kept as long as memcached can
+	// express rather than failing the write.
+	static int expiry(Duration ttl) {
+		long seconds = ttl.getSeconds();
+		if (ttl.getNano() >= 1_000_000 && seconds < Long.MAX_VALUE) {
+			seconds++;
+		}
+		seconds = Math.max(1, seconds);
+		if (seconds <= MAX_RELATIVE_EXPIRY_SECONDS) {
+			return (int) seconds;
+		}
+		long now = System.currentTimeMillis() / 1000;
+		return (seconds >= Integer.MAX_VALUE - now) ? Integer.MAX_VALUE : (int) (now + seconds);
 	}
 
-	private boolean cas(String key, int expiry, byte[] value, long version) {
-		return call("cas", key, () -> this.client.cas(key, expiry, value, RawBytesTranscoder.INSTANCE,
-				this.opTimeoutMillis, version));
-	}
-
-	// Two characters, which the at most 245 characters of a hashed key leave room for.
-	static String refreshKey(String key) {
-		return key + "~r";
-	}
-
-	private byte[] encode(Envelope envelope) {
-		byte[] value = this.codec.encode(envelope);
-		if (value.length > MAX_VALUE_BYTES) {
-			throw new StampedeValueTooLargeException("the value takes " + value.length + " bytes, and memcached "
+	private static void checkSize(byte[] bytes) {
+		if (bytes.length > MAX_VALUE_BYTES) {
+			throw new StampedeValueTooLargeException("the value takes " + bytes.length + " bytes, and memcached "
 					+ "stores at most " + MAX_VALUE_BYTES + " (its item size limit is 1 MB)");
 		}
-		return value;
-	}
-
-	private static byte[] lease(String token) {
-		byte[] text = token.getBytes(StandardCharsets.UTF_8);
-		byte[] lease = new byte[text.length + 1];
-		lease[0] = LEASE;
-		System.arraycopy(text, 0, lease, 1, text.length);
-		return lease;
-	}
-
-	// memcached's clock ticks in whole seconds, so an item may expire up to a second early;
-	// the envelope judges freshness precisely, and a second more keeps the item until then.
-	private static int valueExpiry(Duration ttl) {
-		return expiry(ttl.plusSeconds(1));
-	}
-
-	// memcached reads an expiry above 30 days as a Unix timestamp.
-	static int expiry(Duration ttl) {
-		long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
-		if (seconds > MAX_RELATIVE_EXPIRY_SECONDS) {
-			return Math.toIntExact(System.currentTimeMillis() / 1000 + seconds);
-		}
-		return (int) seconds;
 	}
 
 	private <T> T call(String operation, String key, MemcachedCall<T> call) {
 		try {
 			return call.run();
 		}
-		catch (TimeoutException ex) {
-			throw new StampedeBackendException("memcached " + operation + " of '" + key + "' timed out after "
-					+ this.opTimeoutMillis + " ms (servers " + this.servers + ")", ex);
-		}
-		catch (MemcachedException | IllegalStateException ex) {
-			throw new StampedeBackendException("memcached " + operation + " of '" + key + "' failed (servers "
-					+ this.servers + "): " + ex.getMessage(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new StampedeException("Interrupted during memcached " + operation + " of '" + key + "'", ex);
+		catch (TimeoutException | InterruptedException | MemcachedException | IllegalStateException ex) {
+			String what = "memcached " + operation + " of '" + key + "'";
+			if (isInterruption(ex)) {
+				throw interruptedDuring(what, ex);
+			}
+			if (ex instanceof TimeoutException) {
+				throw new StampedeBackendException(what + " timed out after " + this.opTimeoutMillis
+						+ " ms (servers " + this.servers + ")", ex);
+			}
+			throw new StampedeBackendException(what + " failed (servers " + this.servers + "): " + ex.getMessage(),
+					ex);
 		}
 	}
 

@@ -3,21 +3,19 @@ package dev.stampede.backend.redis;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
-import dev.stampede.StampedeBackendException;
 import dev.stampede.Envelope;
+import dev.stampede.StampedeBackendException;
 import dev.stampede.backend.KeyEvent;
 import dev.stampede.backend.KeyEventListener;
-import dev.stampede.backend.Slot;
-import dev.stampede.backend.StampedeBackend;
-import dev.stampede.codec.EnvelopeCodec;
+import dev.stampede.backend.KeyValueBackend;
+import dev.stampede.codec.RecordCodec;
 import dev.stampede.codec.ValueCodec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,99 +32,75 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
- * Keeps values and leases in Redis, one string key per entry holding either a lease
- * record or a versioned value envelope.
- * <p>
- * A lease on an empty key is {@code SET key lease NX PX lease-ttl}. Everything that
- * must check the key before changing it (leasing an expired value at the version
- * that was read, replacing one's own lease with the value, releasing one's own lease)
- * is one Lua script, so an eviction between the check and the write is impossible
- * and never undone. Every entry is a single key, so the scripts touch one slot and
- * run unchanged on Redis Cluster.
+ * Keeps values and leases in Redis, one string key per entry, with the protocol of
+ * {@link KeyValueBackend}. Redis keeps no versions, so the version of what a key holds
+ * is the stamp of its record ({@link RecordCodec#stamp}). An {@code add} is
+ * {@code SET NX PX}; everything that must check a key before changing it
+ * (compare-and-set and compare-and-delete at a stamp) is one Lua script, so an eviction
+ * between the check and the write is impossible and never undone. As a lease's stamp
+ * follows from its holder's token, the holder's write and release are one script each,
+ * without reading first. Every script touches one key, so they run unchanged on Redis
+ * Cluster.
  * <p>
  * Key events travel on pub/sub channels {@code stampede:lease-ended:<cache>} and
  * {@code stampede:evicted:<cache>}, to which each backend instance subscribes once
- * with a pattern.
+ * with a pattern. The script that writes a value or releases a lease publishes in the
+ * same step, before the holder hears back.
  */
-public final class RedisBackend implements StampedeBackend {
-
-	private static final byte LEASE = 'L';
-
-	private static final byte VALUE = 'V';
-
-	private static final int VERSION_BYTES = Long.BYTES;
+public final class RedisBackend extends KeyValueBackend {
 
 	private static final Duration SUBSCRIBE_RETRY = Duration.ofSeconds(5);
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisBackend.class);
 
-	// Version of bytes another program wrote: they carry none.
-	private static final long FOREIGN = Long.MIN_VALUE;
-
 	private static final String LEASE_ENDED_CHANNEL = "stampede:lease-ended:";
 
 	private static final String EVICTED_CHANNEL = "stampede:evicted:";
 
-	// ARGV[3] empty: the slot held bytes of another program, which may be replaced by a lease.
-	private static final RedisScript<Long> LEASE_AT_VERSION = RedisScript.of("""
-			local current = redis.call('GET', KEYS[1])
-			if not current then return 0 end
-			local kind = string.sub(current, 1, 1)
-			if ARGV[3] == '' then
-			  if kind == 'L' or kind == 'V' then return 0 end
-			elseif kind ~= 'V' or string.sub(current, 2, 9) ~= ARGV[3] then
-			  return 0
+	private static final byte[] NO_CHANNEL = new byte[0];
+
+	private static final String LETTUCE_INTERRUPTED = "io.lettuce.core.RedisCommandInterruptedException";
+
+	// The stamp of what a key holds, read as RecordCodec.stamp reads it; empty for bytes that
+	// are not a record.
+	private static final String STAMP_FUNCTION = """
+			local function stamp(bytes)
+			  if #bytes >= %d and string.sub(bytes, 1, %d) == '%s' then
+			    return string.sub(bytes, %d, %d)
+			  end
+			  return ''
 			end
-			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+			""".formatted(RecordCodec.HEADER_LENGTH, RecordCodec.formatPrefix().length,
+			luaEscaped(RecordCodec.formatPrefix()), RecordCodec.STAMP_OFFSET + 1,
+			RecordCodec.STAMP_OFFSET + Long.BYTES);
+
+	// ARGV: the stamp that was read, the new bytes, their ttl in milliseconds, and a channel
+	// to publish the key on in the same step, or nothing.
+	private static final RedisScript<Long> SET_AT_STAMP = RedisScript.of(STAMP_FUNCTION + """
+			local current = redis.call('GET', KEYS[1])
+			if not current or stamp(current) ~= ARGV[1] then return 0 end
+			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], KEYS[1]) end
 			return 1
 			""", Long.class);
 
-	// Waiters are told in the same step as the write, before the winner hears back.
-	private static final RedisScript<Long> FULFIL_LEASE = RedisScript.of("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
-			  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-			  redis.call('PUBLISH', ARGV[4], KEYS[1])
-			  return 1
-			end
-			return 0
-			""", Long.class);
-
-	private static final RedisScript<Long> REPLACE_AT_VERSION = RedisScript.of("""
+	// ARGV: the stamp that was read, and a channel to publish the key on in the same step, or nothing.
+	private static final RedisScript<Long> DELETE_AT_STAMP = RedisScript.of(STAMP_FUNCTION + """
 			local current = redis.call('GET', KEYS[1])
-			if current and string.sub(current, 1, 1) == 'V' and string.sub(current, 2, 9) == ARGV[1] then
-			  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-			  return 1
-			end
-			return 0
+			if not current or stamp(current) ~= ARGV[1] then return 0 end
+			redis.call('DEL', KEYS[1])
+			if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], KEYS[1]) end
+			return 1
 			""", Long.class);
 
-	private static final RedisScript<Long> RELEASE_REFRESH_LEASE = RedisScript.of("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
-			  return redis.call('DEL', KEYS[1])
-			end
-			return 0
-			""", Long.class);
-
-	// A generation Redis lost restarts from the clock, beyond every earlier one.
-	private static final RedisScript<Long> NEXT_GENERATION = RedisScript.of("""
-			redis.call('SET', KEYS[1], ARGV[1], 'NX')
+	private static final RedisScript<Long> INCREMENT = RedisScript.of("""
+			if redis.call('SET', KEYS[1], ARGV[1], 'NX') then return tonumber(ARGV[1]) end
 			return redis.call('INCR', KEYS[1])
-			""", Long.class);
-
-	private static final RedisScript<Long> ABANDON_LEASE = RedisScript.of("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
-			  redis.call('DEL', KEYS[1])
-			  redis.call('PUBLISH', ARGV[2], KEYS[1])
-			  return 1
-			end
-			return 0
 			""", Long.class);
 
 	private final RedisConnectionFactory connectionFactory;
 
 	private final RedisTemplate<String, byte[]> redis = new RedisTemplate<>();
-
-	private final EnvelopeCodec codec;
 
 	private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -140,8 +114,8 @@ public final class RedisBackend implements StampedeBackend {
 	 * @param codec encodes values
 	 */
 	public RedisBackend(RedisConnectionFactory connectionFactory, ValueCodec codec) {
+		super(codec);
 		this.connectionFactory = connectionFactory;
-		this.codec = new EnvelopeCodec(codec);
 		this.redis.setConnectionFactory(connectionFactory);
 		this.redis.setKeySerializer(RedisSerializer.string());
 		this.redis.setValueSerializer(RedisSerializer.byteArray());
@@ -155,94 +129,63 @@ public final class RedisBackend implements StampedeBackend {
 	}
 
 	@Override
-	public Slot read(String key) {
+	protected @Nullable Stored get(String key) {
 		byte[] bytes = call("GET", key, () -> this.redis.opsForValue().get(key));
-		if (bytes == null) {
-			return Slot.EMPTY;
-		}
-		if (bytes.length > 0 && bytes[0] == LEASE) {
-			return new Slot.Leased(new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8));
-		}
-		if (bytes.length <= 1 + VERSION_BYTES || bytes[0] != VALUE) {
-			return new Slot.Unreadable(FOREIGN);
-		}
-		long version = ByteBuffer.wrap(bytes, 1, VERSION_BYTES).getLong();
-		Envelope envelope = this.codec.decode(Arrays.copyOfRange(bytes, 1 + VERSION_BYTES, bytes.length));
-		return (envelope != null) ? new Slot.Present(envelope, version) : new Slot.Unreadable(version);
+		return (bytes != null) ? new Stored(bytes, RecordCodec.stamp(bytes)) : null;
 	}
 
 	@Override
-	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-		byte[] lease = lease(token);
-		if (observed instanceof Slot.Empty) {
-			return Boolean.TRUE.equals(
-					call("SET NX PX", key, () -> this.redis.opsForValue().setIfAbsent(key, lease, leaseTtl)));
+	protected boolean add(String key, byte[] bytes, @Nullable Duration ttl) {
+		return Boolean.TRUE.equals(call("SET NX", key, () -> (ttl != null)
+				? this.redis.opsForValue().setIfAbsent(key, bytes, ttl)
+				: this.redis.opsForValue().setIfAbsent(key, bytes)));
+	}
+
+	@Override
+	protected boolean compareAndSet(String key, long version, byte[] bytes, Duration ttl) {
+		return script(SET_AT_STAMP, key, stamp(version), bytes, millis(ttl), NO_CHANNEL);
+	}
+
+	@Override
+	protected boolean compareAndDelete(String key, long version) {
+		return script(DELETE_AT_STAMP, key, stamp(version), NO_CHANNEL);
+	}
+
+	@Override
+	protected void delete(String... keys) {
+		call("DEL", keys[0], () -> this.redis.delete(List.of(keys)));
+	}
+
+	@Override
+	protected long increment(String key, long initial) {
+		Long count = call("EVALSHA", key, () -> this.redis.execute(INCREMENT, List.of(key),
+				Long.toString(initial).getBytes(StandardCharsets.US_ASCII)));
+		if (count == null) {
+			throw new StampedeBackendException("Redis returned no count for '" + key + "'", null);
 		}
-		byte[] expected;
-		if (observed instanceof Slot.Present present) {
-			expected = versionBytes(present.version());
-		}
-		else if (observed instanceof Slot.Unreadable unreadable) {
-			expected = (unreadable.version() == FOREIGN) ? new byte[0] : versionBytes(unreadable.version());
-		}
-		else {
-			return false;
-		}
-		return script(LEASE_AT_VERSION, key, lease, millis(leaseTtl), expected);
+		return count;
+	}
+
+	@Override
+	protected void publish(KeyEvent event, String cache, String key) {
+		call("PUBLISH", key,
+				() -> this.redis.convertAndSend(channel(event, cache), key.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	@Override
+	protected OptionalLong leaseVersion(String key, String token) {
+		return OptionalLong.of(RecordCodec.leaseStamp(token));
 	}
 
 	@Override
 	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-		byte[] value = versioned(envelope);
-		return script(FULFIL_LEASE, key, lease(token), value, millis(ttl), channel(LEASE_ENDED_CHANNEL, cache));
+		return script(SET_AT_STAMP, key, stamp(RecordCodec.leaseStamp(token)), records().encodeValue(envelope),
+				millis(valueTtl(ttl)), leaseEndedChannel(cache));
 	}
 
 	@Override
 	public void abandonLease(String cache, String key, String token) {
-		script(ABANDON_LEASE, key, lease(token), channel(LEASE_ENDED_CHANNEL, cache));
-	}
-
-	@Override
-	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
-		String refreshKey = refreshKey(key);
-		return Boolean.TRUE.equals(call("SET NX PX", refreshKey,
-				() -> this.redis.opsForValue().setIfAbsent(refreshKey, lease(token), leaseTtl)));
-	}
-
-	@Override
-	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-		return script(REPLACE_AT_VERSION, key, versionBytes(version), versioned(envelope), millis(ttl));
-	}
-
-	@Override
-	public void releaseRefreshLease(String key, String token) {
-		script(RELEASE_REFRESH_LEASE, refreshKey(key), lease(token));
-	}
-
-	@Override
-	public void evict(String key) {
-		call("DEL", key, () -> this.redis.delete(List.of(key, refreshKey(key))));
-	}
-
-	@Override
-	public long generation(String key) {
-		byte[] initial = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
-		call("SET NX", key, () -> this.redis.opsForValue().setIfAbsent(key, initial));
-		byte[] current = call("GET", key, () -> this.redis.opsForValue().get(key));
-		return Long.parseLong(new String((current != null) ? current : initial, StandardCharsets.US_ASCII));
-	}
-
-	@Override
-	public long nextGeneration(String key) {
-		Long next = call("EVALSHA", key, () -> this.redis.execute(NEXT_GENERATION, List.of(key),
-				Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII)));
-		return (next != null) ? next : generation(key);
-	}
-
-	@Override
-	public void publishEviction(String cache, String key) {
-		call("PUBLISH", key, () -> this.redis.convertAndSend(EVICTED_CHANNEL + cache,
-				key.getBytes(StandardCharsets.UTF_8)));
+		script(DELETE_AT_STAMP, key, stamp(RecordCodec.leaseStamp(token)), leaseEndedChannel(cache));
 	}
 
 	@Override
@@ -343,46 +286,57 @@ public final class RedisBackend implements StampedeBackend {
 		return result != null && result == 1L;
 	}
 
-	private static byte[] lease(String token) {
-		byte[] text = token.getBytes(StandardCharsets.UTF_8);
-		return ByteBuffer.allocate(1 + text.length).put(LEASE).put(text).array();
+	private static String channel(KeyEvent event, String cache) {
+		return ((event == KeyEvent.EVICTED) ? EVICTED_CHANNEL : LEASE_ENDED_CHANNEL) + cache;
 	}
 
-	private byte[] versioned(Envelope envelope) {
-		byte[] encoded = this.codec.encode(envelope);
-		return ByteBuffer.allocate(1 + VERSION_BYTES + encoded.length)
-			.put(VALUE)
-			.putLong(ThreadLocalRandom.current().nextLong())
-			.put(encoded)
-			.array();
+	private static byte[] leaseEndedChannel(String cache) {
+		return channel(KeyEvent.LEASE_ENDED, cache).getBytes(StandardCharsets.UTF_8);
 	}
 
-	// Two characters, which the at most 245 characters of a hashed key leave room for.
-	// Its own key: in Redis Cluster it may live on another slot, and no script touches both.
-	private static String refreshKey(String key) {
-		return key + "~r";
-	}
-
-	private static byte[] channel(String prefix, String cache) {
-		return (prefix + cache).getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static byte[] versionBytes(long version) {
-		return ByteBuffer.allocate(VERSION_BYTES).putLong(version).array();
+	// The bytes the scripts compare: a stamp, or nothing for bytes that carry none.
+	private static byte[] stamp(long version) {
+		return (version != RecordCodec.UNSTAMPED) ? ByteBuffer.allocate(Long.BYTES).putLong(version).array()
+				: new byte[0];
 	}
 
 	private static byte[] millis(Duration duration) {
 		return Long.toString(Math.max(1, duration.toMillis())).getBytes(StandardCharsets.US_ASCII);
 	}
 
+	// Three decimal digits per byte, so that no escape runs into the next character.
+	private static String luaEscaped(byte[] bytes) {
+		StringBuilder escaped = new StringBuilder();
+		for (byte b : bytes) {
+			escaped.append('\\').append(String.format("%03d", b & 0xff));
+		}
+		return escaped.toString();
+	}
+
 	private <T> @Nullable T call(String operation, String key, Supplier<@Nullable T> call) {
 		try {
 			return call.get();
 		}
-		catch (DataAccessException ex) {
-			throw new StampedeBackendException("Redis " + operation + " of '" + key + "' failed: " + ex.getMessage(),
-					ex);
+		catch (RuntimeException ex) {
+			String what = "Redis " + operation + " of '" + key + "'";
+			// Lettuce reports an interrupted caller as a failed command.
+			if (isInterruption(ex) || isLettuceInterruption(ex)) {
+				throw interruptedDuring(what, ex);
+			}
+			if (ex instanceof DataAccessException) {
+				throw new StampedeBackendException(what + " failed: " + ex.getMessage(), ex);
+			}
+			throw ex;
 		}
+	}
+
+	private static boolean isLettuceInterruption(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getClass().getName().equals(LETTUCE_INTERRUPTED)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }
