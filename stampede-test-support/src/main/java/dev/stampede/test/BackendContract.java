@@ -17,20 +17,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * What every {@link StampedeBackend} must do, slot by slot. A backend passes by
- * extending this class and creating itself against a real server. A backend on a
- * shared store also writes and deletes keys with the store's own client
- * ({@link #writeForeignBytes}, {@link #loseKey}), as another program or the store
- * itself would; the tests that need them are skipped for an in-process backend, whose
- * entries no one else writes.
+ * extending this class and creating itself against a real server; a backend on a
+ * store that other programs can write extends {@link SharedStoreBackendContract}.
  */
 public abstract class BackendContract {
 
-	private static final Duration LEASE_TTL = Duration.ofSeconds(2);
+	protected static final Duration LEASE_TTL = Duration.ofSeconds(2);
 
 	private static final Duration TTL = Duration.ofMinutes(1);
 
@@ -60,24 +56,6 @@ public abstract class BackendContract {
 	/** Closes {@code resource} after the test, once the backend is closed. */
 	protected void closeAfterTest(AutoCloseable resource) {
 		this.resources.add(resource);
-	}
-
-	/**
-	 * Stores {@code bytes} under {@code key} with the store's own client, as another
-	 * program would, for at least a minute. A backend on a shared store must override it.
-	 */
-	protected void writeForeignBytes(String key, byte[] bytes) {
-		throw new UnsupportedOperationException(getClass().getSimpleName() + " must write bytes with the store's "
-				+ "own client for the contract's tests of bytes written by another program");
-	}
-
-	/**
-	 * Deletes {@code key} with the store's own client, as a store that evicts it or
-	 * restarts empty would. A backend on a shared store must override it.
-	 */
-	protected void loseKey(String key) {
-		throw new UnsupportedOperationException(getClass().getSimpleName() + " must delete keys with the store's "
-				+ "own client for the contract's tests of keys the store lost");
 	}
 
 	@Test
@@ -249,54 +227,6 @@ public abstract class BackendContract {
 	}
 
 	@Test
-	void aSingleByteOfAnotherProgramReadsAsUnreadableWhateverTheByteAndIsLeasedOnce() {
-		assumeSharedStore();
-		for (int first = 0; first < 256; first++) {
-			assertUnreadableAndLeasedOnce(new byte[] { (byte) first });
-		}
-	}
-
-	@Test
-	void longerBytesOfAnotherProgramReadAsUnreadableWhateverTheirFirstByteAndAreLeasedOnce() {
-		assumeSharedStore();
-		byte[] rest = "holder written by another program".getBytes(StandardCharsets.US_ASCII);
-		for (int first = 0; first < 256; first++) {
-			byte[] bytes = new byte[1 + rest.length];
-			bytes[0] = (byte) first;
-			System.arraycopy(rest, 0, bytes, 1, rest.length);
-			assertUnreadableAndLeasedOnce(bytes);
-		}
-	}
-
-	@Test
-	void noBytesAndEveryPrefixOfARecordReadAsUnreadableAndAreLeasedOnce() {
-		assumeSharedStore();
-		RecordCodec records = new RecordCodec(new JdkSerializationCodec(null));
-		byte[] lease = records.encodeLease("holder");
-		byte[] value = records.encodeValue(envelope("value"));
-		for (int length = 0; length < lease.length; length++) {
-			assertUnreadableAndLeasedOnce(Arrays.copyOf(lease, length));
-		}
-		for (int length = 0; length < RecordCodec.HEADER_LENGTH + 1 + 3 * Long.BYTES; length++) {
-			assertUnreadableAndLeasedOnce(Arrays.copyOf(value, length));
-		}
-	}
-
-	@Test
-	void recordsOfAnotherFormatVersionReadAsUnreadableAndAreLeasedOnce() {
-		assumeSharedStore();
-		RecordCodec records = new RecordCodec(new JdkSerializationCodec(null));
-		int formatVersion = RecordCodec.formatPrefix().length - 1;
-		for (byte[] record : List.of(records.encodeLease("holder"), records.encodeValue(envelope("value")))) {
-			for (int version : new int[] { 0, 2, 255 }) {
-				byte[] other = record.clone();
-				other[formatVersion] = (byte) version;
-				assertUnreadableAndLeasedOnce(other);
-			}
-		}
-	}
-
-	@Test
 	void aRefreshLeaseLeavesTheValueReadableAsItWas() {
 		String key = key();
 		this.backend.tryLease(key, Slot.EMPTY, "holder", LEASE_TTL);
@@ -319,59 +249,16 @@ public abstract class BackendContract {
 		assertThat(this.backend.tryRefreshLease(key, "another", LEASE_TTL)).isFalse();
 	}
 
-	@Test
-	void aLostGenerationComesBackLargerThanEveryEarlierOne() throws InterruptedException {
-		assumeSharedStore();
-		String key = key();
-		this.backend.generation(key);
-		long next = this.backend.nextGeneration(key);
-		loseKey(key);
-		// The clock restarts it; it must have moved past the one increment.
-		Thread.sleep(5);
-		long recreated = this.backend.generation(key);
-		assertThat(recreated).isGreaterThan(next);
-		assertThat(this.backend.generation(key)).isEqualTo(recreated);
-	}
-
-	@Test
-	void aGenerationLostBeforeTheNextEvictionMovesForwardAllTheSame() throws InterruptedException {
-		assumeSharedStore();
-		String key = key();
-		long first = this.backend.generation(key);
-		loseKey(key);
-		Thread.sleep(5);
-		long next = this.backend.nextGeneration(key);
-		assertThat(next).isGreaterThan(first);
-		assertThat(this.backend.generation(key)).isEqualTo(next);
-	}
-
 	/** The backend under test. */
 	protected StampedeBackend backend() {
 		return this.backend;
 	}
 
-	private void assumeSharedStore() {
-		assumeThat(this.backend.isInProcess()).as("an in-process backend keeps no bytes another program writes")
-			.isFalse();
-	}
-
-	private void assertUnreadableAndLeasedOnce(byte[] bytes) {
-		String key = key();
-		writeForeignBytes(key, bytes);
-		Slot slot = this.backend.read(key);
-		assertThat(slot).as("%s read as", Arrays.toString(bytes)).isInstanceOf(Slot.Unreadable.class);
-		assertThat(this.backend.tryLease(key, slot, "first", LEASE_TTL)).as("%s leased", Arrays.toString(bytes))
-			.isTrue();
-		assertThat(this.backend.tryLease(key, slot, "second", LEASE_TTL)).as("%s leased again", Arrays.toString(bytes))
-			.isFalse();
-		assertThat(this.backend.read(key)).isEqualTo(new Slot.Leased("first"));
-	}
-
-	private static Envelope envelope(String value) {
+	protected static Envelope envelope(String value) {
 		return new Envelope(value, 4_102_444_800_000L, 4_102_444_800_000L, 42);
 	}
 
-	private static String key() {
+	protected static String key() {
 		return "contract:" + UUID.randomUUID();
 	}
 

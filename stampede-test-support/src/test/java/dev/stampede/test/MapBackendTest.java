@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The protocol of {@link KeyValueBackend} on a store that is nothing but a map of bytes:
  * a new store is one class over the primitives and a subclass of the contract.
  */
-class MapBackendTest extends BackendContract {
+class MapBackendTest extends SharedStoreBackendContract {
 
 	private MapBackend store;
 

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-class MemcachedBackendTest extends BackendContract {
+class MemcachedBackendTest extends SharedStoreBackendContract {
 
 	@RegisterExtension
 	static final ServerExtension<MemcachedServer> memcached = ServerExtension.memcached();

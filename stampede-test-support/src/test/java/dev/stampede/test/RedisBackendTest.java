@@ -29,7 +29,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class RedisBackendTest extends BackendContract {
+class RedisBackendTest extends SharedStoreBackendContract {
 
 	@RegisterExtension
 	static final ServerExtension<RedisServer> redis = ServerExtension.redis();

@@ -1,0 +1,115 @@
+package dev.stampede.test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.stampede.backend.Slot;
+import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.RecordCodec;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a backend on a store that other programs can write, and that can lose keys,
+ * must do besides the {@link BackendContract}: bytes it did not write are never taken
+ * for a lease or a value, and a generation the store lost never moves backwards. A
+ * backend passes by extending this class and writing and deleting keys with the
+ * store's own client, as another program or the store itself would.
+ */
+public abstract class SharedStoreBackendContract extends BackendContract {
+
+	/**
+	 * Stores {@code bytes} under {@code key} with the store's own client, as another
+	 * program would, for at least a minute.
+	 */
+	protected abstract void writeForeignBytes(String key, byte[] bytes);
+
+	/**
+	 * Deletes {@code key} with the store's own client, as a store that evicts it or
+	 * restarts empty would.
+	 */
+	protected abstract void loseKey(String key);
+
+	@Test
+	void aSingleByteOfAnotherProgramReadsAsUnreadableWhateverTheByteAndIsLeasedOnce() {
+		for (int first = 0; first < 256; first++) {
+			assertUnreadableAndLeasedOnce(new byte[] { (byte) first });
+		}
+	}
+
+	@Test
+	void longerBytesOfAnotherProgramReadAsUnreadableWhateverTheirFirstByteAndAreLeasedOnce() {
+		byte[] rest = "holder written by another program".getBytes(StandardCharsets.US_ASCII);
+		for (int first = 0; first < 256; first++) {
+			byte[] bytes = new byte[1 + rest.length];
+			bytes[0] = (byte) first;
+			System.arraycopy(rest, 0, bytes, 1, rest.length);
+			assertUnreadableAndLeasedOnce(bytes);
+		}
+	}
+
+	@Test
+	void noBytesAndEveryPrefixOfARecordReadAsUnreadableAndAreLeasedOnce() {
+		RecordCodec records = new RecordCodec(new JdkSerializationCodec(null));
+		byte[] lease = records.encodeLease("holder");
+		byte[] value = records.encodeValue(envelope("value"));
+		for (int length = 0; length < lease.length; length++) {
+			assertUnreadableAndLeasedOnce(Arrays.copyOf(lease, length));
+		}
+		for (int length = 0; length < RecordCodec.HEADER_LENGTH + 1 + 3 * Long.BYTES; length++) {
+			assertUnreadableAndLeasedOnce(Arrays.copyOf(value, length));
+		}
+	}
+
+	@Test
+	void recordsOfAnotherFormatVersionReadAsUnreadableAndAreLeasedOnce() {
+		RecordCodec records = new RecordCodec(new JdkSerializationCodec(null));
+		int formatVersion = RecordCodec.formatPrefix().length - 1;
+		for (byte[] record : List.of(records.encodeLease("holder"), records.encodeValue(envelope("value")))) {
+			for (int version : new int[] { 0, 2, 255 }) {
+				byte[] other = record.clone();
+				other[formatVersion] = (byte) version;
+				assertUnreadableAndLeasedOnce(other);
+			}
+		}
+	}
+
+	@Test
+	void aLostGenerationComesBackLargerThanEveryEarlierOne() throws InterruptedException {
+		String key = key();
+		backend().generation(key);
+		long next = backend().nextGeneration(key);
+		loseKey(key);
+		// The clock restarts it; it must have moved past the one increment.
+		Thread.sleep(5);
+		long recreated = backend().generation(key);
+		assertThat(recreated).isGreaterThan(next);
+		assertThat(backend().generation(key)).isEqualTo(recreated);
+	}
+
+	@Test
+	void aGenerationLostBeforeTheNextEvictionMovesForwardAllTheSame() throws InterruptedException {
+		String key = key();
+		long first = backend().generation(key);
+		loseKey(key);
+		Thread.sleep(5);
+		long next = backend().nextGeneration(key);
+		assertThat(next).isGreaterThan(first);
+		assertThat(backend().generation(key)).isEqualTo(next);
+	}
+
+	private void assertUnreadableAndLeasedOnce(byte[] bytes) {
+		String key = key();
+		writeForeignBytes(key, bytes);
+		Slot slot = backend().read(key);
+		assertThat(slot).as("%s read as", Arrays.toString(bytes)).isInstanceOf(Slot.Unreadable.class);
+		assertThat(backend().tryLease(key, slot, "first", LEASE_TTL)).as("%s leased", Arrays.toString(bytes))
+			.isTrue();
+		assertThat(backend().tryLease(key, slot, "second", LEASE_TTL)).as("%s leased again", Arrays.toString(bytes))
+			.isFalse();
+		assertThat(backend().read(key)).isEqualTo(new Slot.Leased("first"));
+	}
+
+}
