@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
+import dev.stampede.StampedeSettings;
 import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.local.LocalBackend;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of Stampede: the backend chosen by {@code stampede.backend}, the
@@ -55,8 +57,8 @@ public final class StampedeAutoConfiguration {
 	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec, ResourceLoader resourceLoader,
 			ListableBeanFactory beanFactory) {
 		boolean redisClasses = ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, resourceLoader.getClassLoader());
-		StampedeProperties.Backend backend = properties
-			.determineBackend(redisClasses && RedisBackends.hasConnection(beanFactory));
+		StampedeProperties.Backend backend = determineBackend(properties,
+				redisClasses && RedisBackends.hasConnection(beanFactory));
 		logger.info("Stampede uses the {} backend", backend.name().toLowerCase());
 		StampedeBackend shared = switch (backend) {
 			case LOCAL -> new LocalBackend(properties.getLocal().getMaximumSize());
@@ -81,19 +83,32 @@ public final class StampedeAutoConfiguration {
 		if (backend == StampedeProperties.Backend.LOCAL || !circuit.isEnabled()) {
 			return shared;
 		}
+		StampedePropertiesMapper.checkCircuitBreaker(circuit);
 		return new CircuitBreakingBackend(shared, circuit.getFailureThreshold(), circuit.getOpenFor());
+	}
+
+	private static StampedeProperties.Backend determineBackend(StampedeProperties properties,
+			boolean redisConnectionAvailable) {
+		if (properties.getBackend() != null) {
+			return properties.getBackend();
+		}
+		if (StringUtils.hasText(properties.getMemcached().getServers())) {
+			return StampedeProperties.Backend.MEMCACHED;
+		}
+		return redisConnectionAvailable ? StampedeProperties.Backend.REDIS : StampedeProperties.Backend.LOCAL;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	Stampede stampede(StampedeBackend backend, StampedeProperties properties) {
+		StampedeSettings settings = StampedePropertiesMapper.settings(properties);
 		try {
-			return new Stampede(backend, properties.toSettings(), properties.getKeyPrefix(), Clock.systemUTC(),
+			return new Stampede(backend, settings, properties.getKeyPrefix(), Clock.systemUTC(),
 					properties.getRefresh().getThreads(), properties.getRefresh().getQueueCapacity());
 		}
 		catch (InvalidSettingException ex) {
-			throw new InvalidConfigurationPropertyValueException("stampede." + ex.getSetting(), null,
-					ex.getReason());
+			// a setting outside what the backend can keep, such as a sub-second lease on memcached
+			throw StampedePropertiesMapper.invalid(ex);
 		}
 	}
 
