@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 import dev.stampede.CacheSettings;
 import dev.stampede.InvalidSettingException;
 import dev.stampede.StampedeSettings;
+import dev.stampede.backend.CircuitBreakingBackend;
+import dev.stampede.backend.StampedeBackend;
 import dev.stampede.autoconfigure.StampedeProperties.BackoffProperties;
 import dev.stampede.autoconfigure.StampedeProperties.CacheProperties;
 import org.jspecify.annotations.Nullable;
@@ -49,8 +51,16 @@ final class StampedePropertiesMapper {
 				() -> CacheSettings.DEFAULTS.with(overrides(properties.getDefaults())));
 	}
 
-	/** Checks the circuit breaker's settings, before they reach a backend. */
-	static void checkCircuitBreaker(StampedeProperties.CircuitBreaker circuitBreaker) {
+	/** A shared backend behind the circuit breaker, unless it is switched off. */
+	static StampedeBackend withCircuitBreaker(StampedeBackend shared, StampedeProperties.CircuitBreaker circuitBreaker) {
+		if (!circuitBreaker.isEnabled()) {
+			return shared;
+		}
+		checkCircuitBreaker(circuitBreaker);
+		return new CircuitBreakingBackend(shared, circuitBreaker.getFailureThreshold(), circuitBreaker.getOpenFor());
+	}
+
+	private static void checkCircuitBreaker(StampedeProperties.CircuitBreaker circuitBreaker) {
 		requireAtLeastOne("circuit-breaker.failure-threshold", circuitBreaker.getFailureThreshold());
 		Duration openFor = circuitBreaker.getOpenFor();
 		if (openFor.isNegative() || openFor.isZero()) {
