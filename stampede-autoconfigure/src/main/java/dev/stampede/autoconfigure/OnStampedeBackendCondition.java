@@ -22,8 +22,6 @@ import org.springframework.util.StringUtils;
  */
 class OnStampedeBackendCondition extends SpringBootCondition implements ConfigurationCondition {
 
-	private static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
-
 	@Override
 	public ConfigurationPhase getConfigurationPhase() {
 		return ConfigurationPhase.REGISTER_BEAN;
@@ -45,13 +43,14 @@ class OnStampedeBackendCondition extends SpringBootCondition implements Configur
 			return ConditionOutcome.noMatch(message.because("stampede.backend names no backend"));
 		}
 		if (configured.isBound()) {
-			return (configured.get() == required) ? ConditionOutcome.match(message.because("stampede.backend names it"))
-					: ConditionOutcome.noMatch(message.because("stampede.backend is " + configured.get()));
+			return outcome(configured.get() == required, message.because("stampede.backend is " + configured.get()));
 		}
 		Backend chosen = choose(binder, context);
-		String because = chosen + " is chosen when stampede.backend is not set";
-		return (chosen == required) ? ConditionOutcome.match(message.because(because))
-				: ConditionOutcome.noMatch(message.because(because));
+		return outcome(chosen == required, message.because(chosen + " is chosen when stampede.backend is not set"));
+	}
+
+	private static ConditionOutcome outcome(boolean match, ConditionMessage message) {
+		return match ? ConditionOutcome.match(message) : ConditionOutcome.noMatch(message);
 	}
 
 	private static Backend choose(Binder binder, ConditionContext context) {
@@ -63,10 +62,11 @@ class OnStampedeBackendCondition extends SpringBootCondition implements Configur
 
 	private static boolean hasRedisConnection(ConditionContext context) {
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-		if (beanFactory == null || !ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, context.getClassLoader())) {
+		String connectionFactory = RedisBackendConfiguration.CONNECTION_FACTORY;
+		if (beanFactory == null || !ClassUtils.isPresent(connectionFactory, context.getClassLoader())) {
 			return false;
 		}
-		Class<?> type = ClassUtils.resolveClassName(REDIS_CONNECTION_FACTORY, context.getClassLoader());
+		Class<?> type = ClassUtils.resolveClassName(connectionFactory, context.getClassLoader());
 		return beanFactory.getBeanNamesForType(type, true, false).length > 0;
 	}
 
