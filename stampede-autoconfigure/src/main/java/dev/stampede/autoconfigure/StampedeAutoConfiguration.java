@@ -4,16 +4,12 @@ import java.time.Clock;
 
 import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
-import dev.stampede.backend.CircuitBreakingBackend;
+import dev.stampede.StampedeSettings;
 import dev.stampede.backend.StampedeBackend;
-import dev.stampede.backend.local.LocalBackend;
 import dev.stampede.codec.JdkSerializationCodec;
 import dev.stampede.codec.ValueCodec;
 import dev.stampede.interceptor.StampedeAnnotationBeanPostProcessor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,27 +18,23 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of Stampede: the backend chosen by {@code stampede.backend}, the
- * value codec, the {@link Stampede} engine and the post-processor that protects
- * annotated methods. Each bean backs off when the application defines its own.
+ * Auto-configuration of Stampede: the backend, from the one configuration class per
+ * backend that {@link ConditionalOnStampedeBackend} selects, the value codec, the
+ * {@link Stampede} engine and the post-processor that protects annotated methods.
+ * Each bean backs off when the application defines its own.
  */
 @AutoConfiguration(afterName = StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION)
 @ConditionalOnBooleanProperty(name = "stampede.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(StampedeProperties.class)
+@Import({ LocalBackendConfiguration.class, MemcachedBackendConfiguration.class, RedisBackendConfiguration.class })
 public final class StampedeAutoConfiguration {
 
-	private static final Logger logger = LoggerFactory.getLogger(StampedeAutoConfiguration.class);
-
 	static final String DATA_REDIS_AUTO_CONFIGURATION = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
-
-	private static final String XMEMCACHED_CLIENT = "net.rubyeye.xmemcached.MemcachedClient";
-
-	private static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -50,51 +42,35 @@ public final class StampedeAutoConfiguration {
 		return new JdkSerializationCodec(resourceLoader.getClassLoader());
 	}
 
+	// The properties come first, so that a value that does not bind is reported before a missing backend.
 	@Bean
 	@ConditionalOnMissingBean
-	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec, ResourceLoader resourceLoader,
-			ListableBeanFactory beanFactory) {
-		boolean redisClasses = ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, resourceLoader.getClassLoader());
-		StampedeProperties.Backend backend = properties
-			.determineBackend(redisClasses && RedisBackends.hasConnection(beanFactory));
-		logger.info("Stampede uses the {} backend", backend.name().toLowerCase());
-		StampedeBackend shared = switch (backend) {
-			case LOCAL -> new LocalBackend(properties.getLocal().getMaximumSize());
-			case MEMCACHED -> {
-				if (!ClassUtils.isPresent(XMEMCACHED_CLIENT, resourceLoader.getClassLoader())) {
-					throw new InvalidConfigurationPropertyValueException("stampede.backend", "memcached",
-							"the memcached backend needs com.googlecode.xmemcached:xmemcached on the class path; "
-									+ "depend on stampede-spring-boot-starter, which brings it, or add it");
-				}
-				yield MemcachedBackends.connect(properties.getMemcached(), codec);
-			}
-			case REDIS -> {
-				if (!redisClasses) {
-					throw new InvalidConfigurationPropertyValueException("stampede.backend", "redis",
-							"the redis backend needs Spring Data Redis; add "
-									+ "org.springframework.boot:spring-boot-starter-data-redis");
-				}
-				yield RedisBackends.create(beanFactory, codec);
-			}
-		};
-		StampedeProperties.CircuitBreaker circuit = properties.getCircuitBreaker();
-		if (backend == StampedeProperties.Backend.LOCAL || !circuit.isEnabled()) {
-			return shared;
+	Stampede stampede(StampedeProperties properties, ObjectProvider<StampedeBackend> backends) {
+		StampedeSettings settings = StampedePropertiesMapper.settings(properties);
+		StampedeBackend backend = backends.getIfAvailable();
+		if (backend == null) {
+			throw clientLibraryMissing(properties);
 		}
-		return new CircuitBreakingBackend(shared, circuit.getFailureThreshold(), circuit.getOpenFor());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	Stampede stampede(StampedeBackend backend, StampedeProperties properties) {
 		try {
-			return new Stampede(backend, properties.toSettings(), properties.getKeyPrefix(), Clock.systemUTC(),
+			return new Stampede(backend, settings, properties.getKeyPrefix(), Clock.systemUTC(),
 					properties.getRefresh().getThreads(), properties.getRefresh().getQueueCapacity());
 		}
 		catch (InvalidSettingException ex) {
-			throw new InvalidConfigurationPropertyValueException("stampede." + ex.getSetting(), null,
-					ex.getReason());
+			// a setting outside what the backend can keep, such as a sub-second lease on memcached
+			throw StampedePropertiesMapper.invalid(ex);
 		}
+	}
+
+	// The local backend is always there when chosen: a missing backend is a shared one without its client.
+	private static InvalidConfigurationPropertyValueException clientLibraryMissing(StampedeProperties properties) {
+		if (properties.getBackend() == StampedeProperties.Backend.REDIS) {
+			return new InvalidConfigurationPropertyValueException("stampede.backend", "redis",
+					"the redis backend needs Spring Data Redis; add "
+							+ "org.springframework.boot:spring-boot-starter-data-redis");
+		}
+		return new InvalidConfigurationPropertyValueException("stampede.backend", "memcached",
+				"the memcached backend needs com.googlecode.xmemcached:xmemcached on the class path; "
+						+ "depend on stampede-spring-boot-starter, which brings it, or add it");
 	}
 
 	@Bean

@@ -26,7 +26,7 @@ public final class StampedeHealthAutoConfiguration {
 	StampedeHealthIndicator stampedeHealthIndicator(Stampede stampede, StampedeProperties properties) {
 		Boolean configured = properties.getHealth().getDownWhenBackendDown();
 		boolean down = (configured != null) ? configured
-				: properties.getDefaults().getOnBackendFailure() == FailurePolicy.FAIL;
+				: StampedePropertiesMapper.defaults(properties).onBackendFailure() == FailurePolicy.FAIL;
 		return new StampedeHealthIndicator(stampede, down);
 	}
 

@@ -4,24 +4,19 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.stampede.CacheSettings;
 import dev.stampede.FailurePolicy;
-import dev.stampede.InvalidSettingException;
 import dev.stampede.RefreshMode;
-import dev.stampede.StampedeSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.StringUtils;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
- * Configuration of Stampede, under {@code stampede}. Validated when bound: a value
- * that cannot work fails start-up with a message that names its property.
+ * Configuration of Stampede, under {@code stampede}. Plain data: the auto-configuration
+ * checks the values when it builds the engine, and a value that cannot work fails
+ * start-up with a message that names its property.
  */
 @ConfigurationProperties("stampede")
-public class StampedeProperties implements Validator {
+public class StampedeProperties {
 
 	/**
 	 * Whether Stampede protects annotated methods.
@@ -45,7 +40,11 @@ public class StampedeProperties implements Validator {
 
 	private final Local local = new Local();
 
-	private final Defaults defaults = new Defaults();
+	/**
+	 * Settings of every cache; stampede.caches.<name>.* and annotation attributes win
+	 * over them.
+	 */
+	private final CacheProperties defaults = new CacheProperties();
 
 	private final Refresh refresh = new Refresh();
 
@@ -57,7 +56,7 @@ public class StampedeProperties implements Validator {
 	 * Per-cache settings, by cache name. They win over annotation attributes and
 	 * defaults.
 	 */
-	private final Map<String, CacheOverrides> caches = new LinkedHashMap<>();
+	private final Map<String, CacheProperties> caches = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -91,7 +90,7 @@ public class StampedeProperties implements Validator {
 		return this.local;
 	}
 
-	public Defaults getDefaults() {
+	public CacheProperties getDefaults() {
 		return this.defaults;
 	}
 
@@ -107,82 +106,8 @@ public class StampedeProperties implements Validator {
 		return this.circuitBreaker;
 	}
 
-	public Map<String, CacheOverrides> getCaches() {
+	public Map<String, CacheProperties> getCaches() {
 		return this.caches;
-	}
-
-	/**
-	 * Backend in use: the configured one, else memcached if its servers are set, else
-	 * redis if the application has a Redis connection, else local.
-	 * @param redisConnectionAvailable whether the application has a Redis connection
-	 */
-	public Backend determineBackend(boolean redisConnectionAvailable) {
-		if (this.backend != null) {
-			return this.backend;
-		}
-		if (StringUtils.hasText(this.memcached.servers)) {
-			return Backend.MEMCACHED;
-		}
-		return redisConnectionAvailable ? Backend.REDIS : Backend.LOCAL;
-	}
-
-	/**
-	 * The engine's settings.
-	 * @throws InvalidSettingException if a value cannot work, naming its setting under
-	 * {@code defaults.} or {@code caches.<name>.}
-	 */
-	public StampedeSettings toSettings() {
-		CacheSettings defaults;
-		try {
-			defaults = this.defaults.toCacheSettings();
-		}
-		catch (InvalidSettingException ex) {
-			throw ex.under("defaults.");
-		}
-		Map<String, CacheSettings.Overrides> overrides = new LinkedHashMap<>();
-		this.caches.forEach((name, cache) -> overrides.put(name, cache.toOverrides()));
-		StampedeSettings settings = new StampedeSettings(defaults, overrides);
-		for (String name : overrides.keySet()) {
-			try {
-				settings.resolve(name, null);
-			}
-			catch (InvalidSettingException ex) {
-				throw ex.under("caches." + name + ".");
-			}
-		}
-		return settings;
-	}
-
-	@Override
-	public boolean supports(Class<?> type) {
-		return StampedeProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		StampedeProperties properties = (StampedeProperties) target;
-		try {
-			properties.toSettings();
-		}
-		catch (InvalidSettingException ex) {
-			errors.reject("stampede.invalid", "stampede." + ex.getMessage());
-		}
-		if (properties.refresh.threads < 1) {
-			errors.reject("stampede.invalid", "stampede.refresh.threads: must be at least 1, was "
-					+ properties.refresh.threads);
-		}
-		if (properties.circuitBreaker.failureThreshold < 1) {
-			errors.reject("stampede.invalid", "stampede.circuit-breaker.failure-threshold: must be at least 1, was "
-					+ properties.circuitBreaker.failureThreshold);
-		}
-		if (properties.circuitBreaker.openFor.isNegative() || properties.circuitBreaker.openFor.isZero()) {
-			errors.reject("stampede.invalid", "stampede.circuit-breaker.open-for: must be longer than 0, was "
-					+ properties.circuitBreaker.openFor.toMillis() + " ms");
-		}
-		if (properties.refresh.queueCapacity < 1) {
-			errors.reject("stampede.invalid", "stampede.refresh.queue-capacity: must be at least 1, was "
-					+ properties.refresh.queueCapacity);
-		}
 	}
 
 	/** The backends Stampede can use. */
@@ -361,303 +286,73 @@ public class StampedeProperties implements Validator {
 
 	}
 
-	/** Settings of every cache that configuration does not override. */
-	public static class Defaults {
+	/**
+	 * Settings of caches, under stampede.defaults for every cache and under
+	 * stampede.caches.<name> for one. Anything left unset comes from the layer below:
+	 * the annotation, then stampede.defaults, then Stampede's own defaults.
+	 */
+	public static class CacheProperties {
 
 		/**
 		 * How long a value is fresh.
 		 */
-		private Duration ttl = Duration.ofMinutes(5);
+		private @Nullable Duration ttl;
 
 		/**
 		 * How long a lease lives if its holder dies without releasing it.
 		 */
-		private Duration leaseTtl = Duration.ofSeconds(10);
+		private @Nullable Duration leaseTtl;
 
 		/**
 		 * How long a caller that lost the lease waits for the winner's value.
 		 */
-		private Duration maxWait = Duration.ofSeconds(5);
+		private @Nullable Duration maxWait;
 
 		private final BackoffProperties backoff = new BackoffProperties();
 
 		/**
 		 * Whether a null result is cached like any other value.
 		 */
-		private boolean cacheNulls = true;
+		private @Nullable Boolean cacheNulls;
 
 		/**
 		 * What a call does when the backend fails: call the method directly, or fail.
 		 */
-		private FailurePolicy onBackendFailure = FailurePolicy.CALL_THROUGH;
+		private @Nullable FailurePolicy onBackendFailure;
 
 		/**
 		 * What a call does when max-wait runs out: call the method directly, or fail.
 		 */
-		private FailurePolicy onWaitTimeout = FailurePolicy.CALL_THROUGH;
+		private @Nullable FailurePolicy onWaitTimeout;
 
 		/**
 		 * After ttl, how much longer a stale value may be served while one caller refreshes
 		 * it. 0 turns stale serving off.
 		 */
-		private Duration staleTtl = Duration.ZERO;
+		private @Nullable Duration staleTtl;
 
 		/**
 		 * Who pays for refreshing a stale value: the caller that wins the refresh lease
 		 * (inline), or a background thread while that caller gets the stale value too
 		 * (async).
 		 */
-		private RefreshMode refresh = RefreshMode.INLINE;
+		private @Nullable RefreshMode refresh;
 
 		/**
 		 * How eagerly fresh values are refreshed shortly before they expire (probabilistic
 		 * early expiration); 0 turns it off and 1.0 is the usual choice.
 		 */
-		private double earlyRefreshBeta;
+		private @Nullable Double earlyRefreshBeta;
 
 		/**
 		 * How long a value stays in this JVM's local tier in front of the backend. 0 turns
 		 * the local tier off. On memcached, which cannot notify other JVMs, it is also how
 		 * long another JVM's eviction may go unseen here.
 		 */
-		private Duration localTtl = Duration.ZERO;
-
-		/**
-		 * Most keys of one cache the local tier keeps.
-		 */
-		private long localMaxSize = 10_000;
-
-		public Duration getTtl() {
-			return this.ttl;
-		}
-
-		public void setTtl(Duration ttl) {
-			this.ttl = ttl;
-		}
-
-		public Duration getLeaseTtl() {
-			return this.leaseTtl;
-		}
-
-		public void setLeaseTtl(Duration leaseTtl) {
-			this.leaseTtl = leaseTtl;
-		}
-
-		public Duration getMaxWait() {
-			return this.maxWait;
-		}
-
-		public void setMaxWait(Duration maxWait) {
-			this.maxWait = maxWait;
-		}
-
-		public BackoffProperties getBackoff() {
-			return this.backoff;
-		}
-
-		public boolean isCacheNulls() {
-			return this.cacheNulls;
-		}
-
-		public void setCacheNulls(boolean cacheNulls) {
-			this.cacheNulls = cacheNulls;
-		}
-
-		public FailurePolicy getOnBackendFailure() {
-			return this.onBackendFailure;
-		}
-
-		public void setOnBackendFailure(FailurePolicy onBackendFailure) {
-			this.onBackendFailure = onBackendFailure;
-		}
-
-		public FailurePolicy getOnWaitTimeout() {
-			return this.onWaitTimeout;
-		}
-
-		public void setOnWaitTimeout(FailurePolicy onWaitTimeout) {
-			this.onWaitTimeout = onWaitTimeout;
-		}
-
-		public Duration getStaleTtl() {
-			return this.staleTtl;
-		}
-
-		public void setStaleTtl(Duration staleTtl) {
-			this.staleTtl = staleTtl;
-		}
-
-		public RefreshMode getRefresh() {
-			return this.refresh;
-		}
-
-		public void setRefresh(RefreshMode refresh) {
-			this.refresh = refresh;
-		}
-
-		public double getEarlyRefreshBeta() {
-			return this.earlyRefreshBeta;
-		}
-
-		public void setEarlyRefreshBeta(double earlyRefreshBeta) {
-			this.earlyRefreshBeta = earlyRefreshBeta;
-		}
-
-		public Duration getLocalTtl() {
-			return this.localTtl;
-		}
-
-		public void setLocalTtl(Duration localTtl) {
-			this.localTtl = localTtl;
-		}
-
-		public long getLocalMaxSize() {
-			return this.localMaxSize;
-		}
-
-		public void setLocalMaxSize(long localMaxSize) {
-			this.localMaxSize = localMaxSize;
-		}
-
-		CacheSettings toCacheSettings() {
-			return CacheSettings.builder()
-				.ttl(this.ttl)
-				.leaseTtl(this.leaseTtl)
-				.maxWait(this.maxWait)
-				.backoffInitial(this.backoff.initial)
-				.backoffMax(this.backoff.max)
-				.backoffMultiplier(this.backoff.multiplier)
-				.backoffJitter(this.backoff.jitter)
-				.cacheNulls(this.cacheNulls)
-				.onBackendFailure(this.onBackendFailure)
-				.onWaitTimeout(this.onWaitTimeout)
-				.localTtl(this.localTtl)
-				.localMaxSize(this.localMaxSize)
-				.staleTtl(this.staleTtl)
-				.refresh(this.refresh)
-				.earlyRefreshBeta(this.earlyRefreshBeta)
-				.build();
-		}
-
-	}
-
-	/** How a caller that lost the lease spaces its reads while it waits. */
-	public static class BackoffProperties {
-
-		/**
-		 * First pause between two reads.
-		 */
-		private Duration initial = Duration.ofMillis(5);
-
-		/**
-		 * Longest pause between two reads.
-		 */
-		private Duration max = Duration.ofMillis(200);
-
-		/**
-		 * Growth of the pause from one read to the next, at least 1.
-		 */
-		private double multiplier = 2.0;
-
-		/**
-		 * Fraction of each pause that is randomised, from 0 to 1, so that waiters do not
-		 * poll in lock step.
-		 */
-		private double jitter = 0.5;
-
-		public Duration getInitial() {
-			return this.initial;
-		}
-
-		public void setInitial(Duration initial) {
-			this.initial = initial;
-		}
-
-		public Duration getMax() {
-			return this.max;
-		}
-
-		public void setMax(Duration max) {
-			this.max = max;
-		}
-
-		public double getMultiplier() {
-			return this.multiplier;
-		}
-
-		public void setMultiplier(double multiplier) {
-			this.multiplier = multiplier;
-		}
-
-		public double getJitter() {
-			return this.jitter;
-		}
-
-		public void setJitter(double jitter) {
-			this.jitter = jitter;
-		}
-
-	}
-
-	/** Settings of one cache; anything left unset comes from the annotation or the defaults. */
-	public static class CacheOverrides {
-
-		/**
-		 * How long a value of this cache is fresh.
-		 */
-		private @Nullable Duration ttl;
-
-		/**
-		 * How long a lease of this cache lives if its holder dies without releasing it.
-		 */
-		private @Nullable Duration leaseTtl;
-
-		/**
-		 * How long a caller of this cache that lost the lease waits for the winner's value.
-		 */
-		private @Nullable Duration maxWait;
-
-		private final BackoffOverrides backoff = new BackoffOverrides();
-
-		/**
-		 * Whether a null result of this cache is cached.
-		 */
-		private @Nullable Boolean cacheNulls;
-
-		/**
-		 * What a call of this cache does when the backend fails.
-		 */
-		private @Nullable FailurePolicy onBackendFailure;
-
-		/**
-		 * What a call of this cache does when max-wait runs out.
-		 */
-		private @Nullable FailurePolicy onWaitTimeout;
-
-		/**
-		 * After ttl, how much longer a stale value of this cache may be served while one
-		 * caller refreshes it.
-		 */
-		private @Nullable Duration staleTtl;
-
-		/**
-		 * Who pays for refreshing a stale value of this cache: inline or async.
-		 */
-		private @Nullable RefreshMode refresh;
-
-		/**
-		 * How eagerly fresh values of this cache are refreshed before they expire; 0 turns
-		 * it off.
-		 */
-		private @Nullable Double earlyRefreshBeta;
-
-		/**
-		 * How long a value of this cache stays in this JVM's local tier; 0 turns it off.
-		 */
 		private @Nullable Duration localTtl;
 
 		/**
-		 * Most keys of this cache the local tier keeps.
+		 * Most keys of one cache the local tier keeps.
 		 */
 		private @Nullable Long localMaxSize;
 
@@ -685,7 +380,7 @@ public class StampedeProperties implements Validator {
 			this.maxWait = maxWait;
 		}
 
-		public BackoffOverrides getBackoff() {
+		public BackoffProperties getBackoff() {
 			return this.backoff;
 		}
 
@@ -753,30 +448,10 @@ public class StampedeProperties implements Validator {
 			this.localMaxSize = localMaxSize;
 		}
 
-		CacheSettings.Overrides toOverrides() {
-			return CacheSettings.Overrides.builder()
-				.ttl(this.ttl)
-				.leaseTtl(this.leaseTtl)
-				.maxWait(this.maxWait)
-				.backoffInitial(this.backoff.initial)
-				.backoffMax(this.backoff.max)
-				.backoffMultiplier(this.backoff.multiplier)
-				.backoffJitter(this.backoff.jitter)
-				.cacheNulls(this.cacheNulls)
-				.onBackendFailure(this.onBackendFailure)
-				.onWaitTimeout(this.onWaitTimeout)
-				.localTtl(this.localTtl)
-				.localMaxSize(this.localMaxSize)
-				.staleTtl(this.staleTtl)
-				.refresh(this.refresh)
-				.earlyRefreshBeta(this.earlyRefreshBeta)
-				.build();
-		}
-
 	}
 
-	/** Backoff of one cache; anything left unset comes from the defaults. */
-	public static class BackoffOverrides {
+	/** How a caller that lost the lease spaces its reads while it waits. */
+	public static class BackoffProperties {
 
 		/**
 		 * First pause between two reads.
@@ -794,7 +469,8 @@ public class StampedeProperties implements Validator {
 		private @Nullable Double multiplier;
 
 		/**
-		 * Fraction of each pause that is randomised, from 0 to 1.
+		 * Fraction of each pause that is randomised, from 0 to 1, so that waiters do not
+		 * poll in lock step.
 		 */
 		private @Nullable Double jitter;
 

@@ -1,18 +1,32 @@
 package dev.stampede.autoconfigure;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.stampede.CacheSettings;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every configuration key completes in an IDE with a description.
+ * Every configuration key completes in an IDE with a description, and with the default
+ * that is really in effect when the key is not set.
  */
 class ConfigurationMetadataTests {
+
+	// Their defaults follow from other settings, as their descriptions say, so no one value would be right.
+	private static final Set<String> DEFAULTS_FROM_OTHER_SETTINGS = Set.of("stampede.backend",
+			"stampede.health.down-when-backend-down");
+
+	private static final Set<String> WITHOUT_DEFAULT = Set.of("stampede.memcached.servers", "stampede.caches");
 
 	private static final List<String> DOCUMENTED_KEYS = List.of("stampede.enabled", "stampede.backend",
 			"stampede.key-prefix", "stampede.memcached.servers", "stampede.memcached.op-timeout",
@@ -27,12 +41,7 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyKeyHasADescription() throws Exception {
-		String json;
-		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-			assertThat(metadata).as("generated configuration metadata").isNotNull();
-			json = new String(metadata.readAllBytes());
-		}
-		List<Map<String, Object>> properties = JsonPath.read(json, "$.properties");
+		List<Map<String, Object>> properties = JsonPath.read(metadata(), "$.properties");
 		for (String key : DOCUMENTED_KEYS) {
 			assertThat(properties).as(key)
 				.anySatisfy((property) -> {
@@ -47,12 +56,61 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void enumeratedValuesAreHinted() throws Exception {
-		String json;
-		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-			json = new String(metadata.readAllBytes());
-		}
-		List<String> backends = JsonPath.read(json, "$.hints[?(@.name=='stampede.backend')].values[*].value");
+		List<String> backends = JsonPath.read(metadata(), "$.hints[?(@.name=='stampede.backend')].values[*].value");
 		assertThat(backends).containsExactlyInAnyOrder("local", "memcached", "redis");
+	}
+
+	@Test
+	void everyCacheSettingsDefaultIsTheEnginesOwn() throws Exception {
+		List<Map<String, Object>> defaults = JsonPath.read(metadata(),
+				"$.properties[?(@.name =~ /stampede\\.defaults\\..*/)]");
+		assertThat(defaults).isNotEmpty();
+		for (Map<String, Object> property : defaults) {
+			String name = (String) property.get("name");
+			assertThat(property.get("defaultValue")).as("default of %s", name).isNotNull();
+			StampedeProperties bound = bind(name, property.get("defaultValue"));
+			assertThat(StampedePropertiesMapper.defaults(bound)).as("%s set to its documented default", name)
+				.isEqualTo(CacheSettings.DEFAULTS);
+		}
+	}
+
+	@Test
+	void everyOtherDefaultIsTheValueInEffectWhenTheKeyIsNotSet() throws Exception {
+		List<Map<String, Object>> others = JsonPath.read(metadata(),
+				"$.properties[?(@.name =~ /stampede\\.(?!defaults\\.).*/)]");
+		for (Map<String, Object> property : others) {
+			String name = (String) property.get("name");
+			Object defaultValue = property.get("defaultValue");
+			if (DEFAULTS_FROM_OTHER_SETTINGS.contains(name) || WITHOUT_DEFAULT.contains(name)) {
+				assertThat(defaultValue).as("default of %s", name).isNull();
+				continue;
+			}
+			assertThat(defaultValue).as("default of %s", name).isNotNull();
+			assertThat(bind(name, defaultValue)).as("%s set to its documented default", name)
+				.usingRecursiveComparison()
+				.isEqualTo(new StampedeProperties());
+		}
+	}
+
+	@Test
+	void keysWhoseDefaultFollowsOtherSettingsSaySoInTheirDescription() throws Exception {
+		for (String name : DEFAULTS_FROM_OTHER_SETTINGS) {
+			List<String> descriptions = JsonPath.read(metadata(),
+					"$.properties[?(@.name == '" + name + "')].description");
+			assertThat(descriptions).as(name).singleElement().asString().containsIgnoringCase("default");
+		}
+	}
+
+	private static StampedeProperties bind(String name, Object value) {
+		MapConfigurationPropertySource source = new MapConfigurationPropertySource(Map.of(name, value.toString()));
+		return new Binder(source).bindOrCreate("stampede", Bindable.ofInstance(new StampedeProperties()));
+	}
+
+	private String metadata() throws IOException {
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(metadata).as("generated configuration metadata").isNotNull();
+			return new String(metadata.readAllBytes());
+		}
 	}
 
 }

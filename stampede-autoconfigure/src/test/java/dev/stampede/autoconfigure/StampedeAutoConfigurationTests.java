@@ -1,5 +1,8 @@
 package dev.stampede.autoconfigure;
 
+import java.time.Duration;
+
+import dev.stampede.CacheSettings;
 import dev.stampede.Stampede;
 import dev.stampede.annotation.StampedeProtected;
 import dev.stampede.backend.StampedeBackend;
@@ -203,6 +206,33 @@ class StampedeAutoConfigurationTests {
 		this.runner.withPropertyValues("stampede.caches.products.ttl=-1s")
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("stampede.caches.products.ttl"));
+	}
+
+	@Test
+	void aCircuitBreakerThatCouldNeverOpenNamesThePropertyOnEveryBackend() {
+		this.runner.withPropertyValues("stampede.circuit-breaker.failure-threshold=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.circuit-breaker.failure-threshold"));
+		this.runner
+			.withPropertyValues("stampede.circuit-breaker.open-for=0s",
+					"stampede.memcached.servers=" + memcached.server().address())
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.circuit-breaker.open-for"));
+	}
+
+	@Test
+	void perCacheKeysLeftUnsetComeFromTheConfiguredDefaults() {
+		this.runner
+			.withPropertyValues("stampede.defaults.max-wait=7s", "stampede.defaults.backoff.max=1s",
+					"stampede.caches.products.ttl=10s", "stampede.caches.products.backoff.initial=20ms")
+			.run((context) -> {
+				CacheSettings products = context.getBean(Stampede.class).settings("products");
+				assertThat(products.ttl()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(products.maxWait()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(products.backoff().initial()).isEqualTo(Duration.ofMillis(20));
+				assertThat(products.backoff().max()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(products.leaseTtl()).isEqualTo(CacheSettings.DEFAULTS.leaseTtl());
+			});
 	}
 
 	@Test

@@ -6,21 +6,35 @@ import dev.stampede.codec.ValueCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 /**
- * Creates the memcached backend. Kept apart so that xmemcached's classes are loaded
- * only when memcached is the chosen backend.
+ * The memcached backend on {@code stampede.memcached.servers}, through the xmemcached
+ * client, behind the circuit breaker.
  */
-final class MemcachedBackends {
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(name = MemcachedBackendConfiguration.CLIENT)
+@ConditionalOnMissingBean(StampedeBackend.class)
+@ConditionalOnStampedeBackend(StampedeProperties.Backend.MEMCACHED)
+class MemcachedBackendConfiguration {
 
-	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackends.class);
+	static final String CLIENT = "net.rubyeye.xmemcached.MemcachedClient";
 
-	private MemcachedBackends() {
+	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackendConfiguration.class);
+
+	@Bean
+	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec) {
+		logger.info("Stampede uses the memcached backend");
+		return StampedePropertiesMapper.withCircuitBreaker(connect(properties.getMemcached(), codec),
+				properties.getCircuitBreaker());
 	}
 
-	static StampedeBackend connect(StampedeProperties.Memcached properties, ValueCodec codec) {
+	private static MemcachedBackend connect(StampedeProperties.Memcached properties, ValueCodec codec) {
 		String servers = properties.getServers();
 		if (!StringUtils.hasText(servers)) {
 			throw new InvalidConfigurationPropertyValueException("stampede.memcached.servers", servers,

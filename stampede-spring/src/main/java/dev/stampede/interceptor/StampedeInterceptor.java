@@ -26,13 +26,13 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
@@ -270,7 +270,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		}
 		String resolved = resolve(value);
 		try {
-			return DurationStyle.detectAndParse(resolved);
+			// The forms of Boot's configuration keys (500ms, 30s, PT1M, a bare number in ms), without Boot.
+			return DurationFormatterUtils.detectAndParse(resolved);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Invalid " + attribute + " '" + resolved + "' on @StampedeProtected "

@@ -1,0 +1,122 @@
+package dev.stampede.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.stampede.CacheSettings;
+import dev.stampede.InvalidSettingException;
+import dev.stampede.StampedeSettings;
+import dev.stampede.backend.CircuitBreakingBackend;
+import dev.stampede.backend.StampedeBackend;
+import dev.stampede.autoconfigure.StampedeProperties.BackoffProperties;
+import dev.stampede.autoconfigure.StampedeProperties.CacheProperties;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Turns {@link StampedeProperties} into the engine's settings, and checks the values
+ * the engine does not check itself. A value that cannot work becomes an
+ * {@link InvalidConfigurationPropertyValueException} that names its property, which
+ * Boot reports at start-up with where the value came from.
+ */
+final class StampedePropertiesMapper {
+
+	private StampedePropertiesMapper() {
+	}
+
+	/**
+	 * The engine's settings: {@code stampede.defaults} over Stampede's own defaults, and
+	 * each cache's {@code stampede.caches.<name>} over those. Checks every other value
+	 * too, so that any bad one fails start-up whichever beans use it.
+	 */
+	static StampedeSettings settings(StampedeProperties properties) {
+		CacheSettings defaults = defaults(properties);
+		Map<String, CacheSettings.Overrides> caches = new LinkedHashMap<>();
+		properties.getCaches().forEach((name, cache) -> caches.put(name, overrides(cache)));
+		StampedeSettings settings = new StampedeSettings(defaults, caches);
+		caches.keySet()
+			.forEach((name) -> translate("caches." + name + ".", () -> settings.resolve(name, null)));
+		requireAtLeastOne("refresh.threads", properties.getRefresh().getThreads());
+		requireAtLeastOne("refresh.queue-capacity", properties.getRefresh().getQueueCapacity());
+		checkCircuitBreaker(properties.getCircuitBreaker());
+		return settings;
+	}
+
+	/** Settings of every cache that neither configuration nor an annotation overrides. */
+	static CacheSettings defaults(StampedeProperties properties) {
+		return translate("defaults.",
+				() -> CacheSettings.DEFAULTS.with(overrides(properties.getDefaults())));
+	}
+
+	/** A shared backend behind the circuit breaker, unless it is switched off. */
+	static StampedeBackend withCircuitBreaker(StampedeBackend shared, StampedeProperties.CircuitBreaker circuitBreaker) {
+		if (!circuitBreaker.isEnabled()) {
+			return shared;
+		}
+		checkCircuitBreaker(circuitBreaker);
+		return new CircuitBreakingBackend(shared, circuitBreaker.getFailureThreshold(), circuitBreaker.getOpenFor());
+	}
+
+	private static void checkCircuitBreaker(StampedeProperties.CircuitBreaker circuitBreaker) {
+		requireAtLeastOne("circuit-breaker.failure-threshold", circuitBreaker.getFailureThreshold());
+		Duration openFor = circuitBreaker.getOpenFor();
+		if (openFor.isNegative() || openFor.isZero()) {
+			throw invalid("circuit-breaker.open-for", openFor,
+					"must be longer than 0, was " + openFor.toMillis() + " ms");
+		}
+	}
+
+	/**
+	 * Boot's exception for an engine's setting named under {@code defaults.} or
+	 * {@code caches.<name>.}. It carries no value: Boot's report of it shows the value
+	 * configured for the property, and where it came from.
+	 */
+	static InvalidConfigurationPropertyValueException invalid(InvalidSettingException ex) {
+		return invalid(ex.getSetting(), null, ex.getReason());
+	}
+
+	private static CacheSettings.Overrides overrides(CacheProperties cache) {
+		BackoffProperties backoff = cache.getBackoff();
+		return CacheSettings.Overrides.builder()
+			.ttl(cache.getTtl())
+			.leaseTtl(cache.getLeaseTtl())
+			.maxWait(cache.getMaxWait())
+			.backoffInitial(backoff.getInitial())
+			.backoffMax(backoff.getMax())
+			.backoffMultiplier(backoff.getMultiplier())
+			.backoffJitter(backoff.getJitter())
+			.cacheNulls(cache.getCacheNulls())
+			.onBackendFailure(cache.getOnBackendFailure())
+			.onWaitTimeout(cache.getOnWaitTimeout())
+			.localTtl(cache.getLocalTtl())
+			.localMaxSize(cache.getLocalMaxSize())
+			.staleTtl(cache.getStaleTtl())
+			.refresh(cache.getRefresh())
+			.earlyRefreshBeta(cache.getEarlyRefreshBeta())
+			.build();
+	}
+
+	private static <T> T translate(String prefix, Supplier<T> settings) {
+		try {
+			return settings.get();
+		}
+		catch (InvalidSettingException ex) {
+			throw invalid(ex.under(prefix));
+		}
+	}
+
+	private static void requireAtLeastOne(String property, int value) {
+		if (value < 1) {
+			throw invalid(property, value, "must be at least 1, was " + value);
+		}
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(String property, @Nullable Object value,
+			String reason) {
+		return new InvalidConfigurationPropertyValueException("stampede." + property, value, reason);
+	}
+
+}
