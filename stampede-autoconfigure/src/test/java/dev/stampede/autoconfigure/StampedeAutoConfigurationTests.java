@@ -226,7 +226,7 @@ class StampedeAutoConfigurationTests {
 			.withPropertyValues("stampede.defaults.max-wait=7s", "stampede.defaults.backoff.max=1s",
 					"stampede.caches.products.ttl=10s", "stampede.caches.products.backoff.initial=20ms")
 			.run((context) -> {
-				CacheSettings products = context.getBean(Stampede.class).settings("products");
+				CacheSettings products = context.getBean(Stampede.class).inspection().settings("products");
 				assertThat(products.ttl()).isEqualTo(Duration.ofSeconds(10));
 				assertThat(products.maxWait()).isEqualTo(Duration.ofSeconds(7));
 				assertThat(products.backoff().initial()).isEqualTo(Duration.ofMillis(20));

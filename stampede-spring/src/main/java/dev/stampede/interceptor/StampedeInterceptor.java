@@ -169,9 +169,9 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	private static Object key(@Nullable Expression expression, @Nullable EvaluationContext context, Object[] args,
 			String origin) {
 		if (expression == null || context == null) {
-			// One argument is the key itself; several (or none) are joined, see CacheKeys.
-			boolean single = args.length == 1 && args[0] != null && !args[0].getClass().isArray();
-			return single ? args[0] : args;
+			// Always the arguments' joined form (see CacheKeys), whatever their number: a single
+			// argument used as itself could take the form of a null or of several arguments.
+			return args;
 		}
 		Object key = StampedeExpressionEvaluator.evaluate(expression, context, "key", origin);
 		if (key == null) {

@@ -98,8 +98,21 @@ class StampedeAnnotationBeanPostProcessorTests {
 			.withStackTraceContaining("BadTtl.find(long)");
 	}
 
+	@Test
+	void defaultKeysOfDifferentArgumentsNeverShareAnEntry() {
+		try (AnnotationConfigApplicationContext context = context(Codes.class)) {
+			Codes codes = context.getBean(Codes.class);
+			assertThat(codes.describe(null)).isEqualTo("code null");
+			assertThat(codes.describe("\\0")).isEqualTo("code \\0");
+			assertThat(codes.describe("a,b")).isEqualTo("code a,b");
+			assertThat(codes.pair("a", "b")).isEqualTo("pair a b");
+			assertThat(codes.pair("a,b", null)).isEqualTo("pair a,b null");
+			assertThat(codes.pair("a", "b,")).isEqualTo("pair a b,");
+		}
+	}
+
 	private static Duration ttl(Stampede stampede, String cache) {
-		return stampede.callSites(cache).get(0).settings().ttl();
+		return stampede.inspection().callSites(cache).get(0).settings().ttl();
 	}
 
 	private static AnnotationConfigApplicationContext context(Class<?> service) {
@@ -181,6 +194,20 @@ class StampedeAnnotationBeanPostProcessorTests {
 		@StampedeProtected(cache = "placeholder", ttl = "${products.ttl}")
 		public String placeholder() {
 			return "";
+		}
+
+	}
+
+	static class Codes {
+
+		@StampedeProtected(cache = "codes")
+		public String describe(String code) {
+			return "code " + code;
+		}
+
+		@StampedeProtected(cache = "codes")
+		public String pair(String first, String second) {
+			return "pair " + first + " " + second;
 		}
 
 	}
