@@ -128,8 +128,13 @@ final class LeaseLoop {
 				return WAIT;
 			}
 		}
-		catch (StampedeBackendException ex) {
-			return new Failed(ex);
+		catch (StampedeBackendException | StampedeInterruptedException ex) {
+			// The server may have taken the lease before its answer was lost: give it back by its token.
+			this.winner.abandon(resolution, token);
+			if (ex instanceof StampedeBackendException failure) {
+				return new Failed(failure);
+			}
+			throw ex;
 		}
 		stats.record(Outcome.LEASE_WON);
 		stats.leaseTaken(resolution.keyString());

@@ -51,10 +51,8 @@ final class Refresher {
 	LeaseLoop.Step begin(Resolution resolution, Slot.Present present) {
 		Object current = present.envelope().value();
 		String token = this.tokens.get();
-		boolean leased = false;
 		try {
-			leased = this.backend.tryRefreshLease(resolution.backendKey(), token, resolution.settings().leaseTtl());
-			if (!leased) {
+			if (!this.backend.tryRefreshLease(resolution.backendKey(), token, resolution.settings().leaseTtl())) {
 				return new LeaseLoop.Done(current);
 			}
 			// Another caller may have refreshed it between this caller's read and its lease.
@@ -64,18 +62,15 @@ final class Refresher {
 				return new LeaseLoop.Done(resolution.isUsable(now.envelope()) ? now.envelope().value() : current);
 			}
 		}
-		catch (StampedeBackendException ex) {
-			if (leased) {
-				release(resolution, token);
-			}
-			this.failures.backendFailed(resolution.site(), resolution.keyString(), "take the refresh lease of", ex);
-			return new LeaseLoop.Done(current);
-		}
 		catch (RuntimeException ex) {
-			if (leased) {
-				release(resolution, token);
+			// Whether or not the server took the refresh lease before this failed, release it by its token.
+			release(resolution, token);
+			if (!(ex instanceof StampedeBackendException failure)) {
+				throw ex;
 			}
-			throw ex;
+			this.failures.backendFailed(resolution.site(), resolution.keyString(), "take the refresh lease of",
+					failure);
+			return new LeaseLoop.Done(current);
 		}
 		resolution.stats().leaseTaken(resolution.keyString());
 		if (resolution.isAsync()) {
