@@ -99,6 +99,21 @@ final class Failures {
 				resolution.cache(), resolution.keyString(), resolution.site().origin(), ex.getMessage());
 	}
 
+	/**
+	 * The codec cannot encode a loaded value: it is returned uncached, as in
+	 * development on the in-process backend, and the call site is warned about once,
+	 * with the fix, instead of failing every caller in production.
+	 */
+	void notEncodable(Resolution resolution, StampedeSerializationException ex) {
+		resolution.stats().record(Outcome.NOT_STORED);
+		if (this.limiter.firstFor(resolution.site().origin())) {
+			logger.warn("Returning the values of {} in cache '{}' uncached: {}. Return a type the codec can "
+					+ "encode (with the default Java serialization, one that implements java.io.Serializable, as "
+					+ "must its fields), or choose another codec", resolution.site().origin(), resolution.cache(),
+					ex.getMessage());
+		}
+	}
+
 	/** Storing a value failed in a way no backend should fail: the value is returned uncached. */
 	void storeFailed(Resolution resolution, RuntimeException ex) {
 		resolution.stats().record(Outcome.NOT_STORED);

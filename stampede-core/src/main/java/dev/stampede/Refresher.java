@@ -150,8 +150,7 @@ final class Refresher {
 			}
 		}
 		catch (StampedeSerializationException ex) {
-			logger.warn("Cannot cache the value returned by {} in cache '{}': {}", resolution.site().origin(),
-					resolution.cache(), ex.getMessage());
+			this.failures.notEncodable(resolution, ex);
 		}
 		catch (StampedeValueTooLargeException ex) {
 			this.failures.notStored(resolution, ex);

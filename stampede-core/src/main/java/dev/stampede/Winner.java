@@ -49,8 +49,7 @@ final class Winner {
 			}
 			catch (StampedeSerializationException ex) {
 				abandon(resolution, token);
-				throw new StampedeSerializationException("Cannot cache the value returned by "
-						+ resolution.site().origin() + " in cache '" + resolution.cache() + "': " + ex.getMessage(), ex);
+				this.failures.notEncodable(resolution, ex);
 			}
 			catch (StampedeValueTooLargeException ex) {
 				abandon(resolution, token);

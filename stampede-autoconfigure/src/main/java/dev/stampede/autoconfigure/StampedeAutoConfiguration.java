@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
 /**
@@ -76,8 +77,11 @@ public final class StampedeAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static StampedeAnnotationBeanPostProcessor stampedeAnnotationBeanPostProcessor(
-			ObjectProvider<Stampede> stampede) {
-		return new StampedeAnnotationBeanPostProcessor(stampede);
+			ObjectProvider<Stampede> stampede, Environment environment) {
+		StampedeAnnotationBeanPostProcessor postProcessor = new StampedeAnnotationBeanPostProcessor(stampede);
+		// Read from the environment: a post-processor is created before properties beans are bound.
+		postProcessor.setAdvisorOrder(environment.getProperty("stampede.order", Integer.class));
+		return postProcessor;
 	}
 
 }

@@ -36,6 +36,14 @@ public class StampedeProperties {
 	 */
 	private String keyPrefix = "";
 
+	/**
+	 * Order of Stampede's advice among other advice on the same bean, such as
+	 * transactions: advice with a lower value runs outside it. Unset, Stampede's advice
+	 * runs outside all other advice, so that cache hits and waiting callers never open
+	 * a transaction.
+	 */
+	private @Nullable Integer order;
+
 	private final Memcached memcached = new Memcached();
 
 	private final Local local = new Local();
@@ -72,6 +80,14 @@ public class StampedeProperties {
 
 	public void setBackend(@Nullable Backend backend) {
 		this.backend = backend;
+	}
+
+	public @Nullable Integer getOrder() {
+		return this.order;
+	}
+
+	public void setOrder(@Nullable Integer order) {
+		this.order = order;
 	}
 
 	public String getKeyPrefix() {

@@ -216,18 +216,18 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		}
 		AnnotatedElementKey element = new AnnotatedElementKey(specific, targetClass);
 		if (protect != null) {
-			return createProtect(protect, method, element, origin);
+			return createProtect(protect, method, specific, element, origin);
 		}
 		if (evict != null) {
 			return new Evict(method, requireCache(evict.cache(), "@StampedeEvict", origin),
-					evict.allEntries() ? null : expression(evict.key(), element, "key", origin),
-					expression(evict.condition(), element, "condition", origin), evict.allEntries(),
+					evict.allEntries() ? null : expression(evict.key(), specific, element, "key", origin),
+					expression(evict.condition(), specific, element, "condition", origin), evict.allEntries(),
 					evict.beforeInvocation(), origin);
 		}
 		return NO_OPERATION;
 	}
 
-	private Protect createProtect(StampedeProtected protect, Method method, AnnotatedElementKey element,
+	private Protect createProtect(StampedeProtected protect, Method method, Method specific, AnnotatedElementKey element,
 			String origin) {
 		String cache = requireCache(protect.cache(), "@StampedeProtected", origin);
 		CacheSettings.Overrides overrides = CacheSettings.Overrides.builder()
@@ -245,9 +245,9 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			throw new IllegalStateException("Invalid settings for @StampedeProtected " + origin + ": "
 					+ ex.getMessage() + ". Fix the annotation or stampede.caches." + cache + ".*", ex);
 		}
-		return new Protect(method, site, expression(protect.key(), element, "key", origin),
-				expression(protect.condition(), element, "condition", origin),
-				expression(protect.unless(), element, "unless", origin), returnKind, origin);
+		return new Protect(method, site, expression(protect.key(), specific, element, "key", origin),
+				expression(protect.condition(), specific, element, "condition", origin),
+				expression(protect.unless(), specific, element, "unless", origin), returnKind, origin);
 	}
 
 	private String requireCache(String cache, String annotation, String origin) {
@@ -259,9 +259,15 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		return resolved;
 	}
 
-	private @Nullable Expression expression(String expression, AnnotatedElementKey element, String attribute,
-			String origin) {
-		return StringUtils.hasText(expression) ? this.evaluator.parse(expression, element, attribute, origin) : null;
+	// Parsed and checked against the method's parameters once, so a typo fails start-up.
+	private @Nullable Expression expression(String expression, Method method, AnnotatedElementKey element,
+			String attribute, String origin) {
+		if (!StringUtils.hasText(expression)) {
+			return null;
+		}
+		Expression parsed = this.evaluator.parse(expression, element, attribute, origin);
+		this.evaluator.checkVariables(parsed, method, attribute, origin, "unless".equals(attribute));
+		return parsed;
 	}
 
 	private @Nullable Duration duration(String value, String attribute, String origin) {

@@ -1,5 +1,7 @@
 package dev.stampede.interceptor;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +17,19 @@ import dev.stampede.Stampede;
 import dev.stampede.annotation.StampedeEvict;
 import dev.stampede.annotation.StampedeProtected;
 import dev.stampede.backend.local.LocalBackend;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.aop.framework.autoproxy.DefaultAdvisorAutoProxyCreator;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
 
@@ -111,6 +119,60 @@ class StampedeAnnotationBeanPostProcessorTests {
 		}
 	}
 
+	@Test
+	void aKeyNamingNoParameterFailsStartUpNamingTheParameters() {
+		assertThatException().isThrownBy(() -> context(Typo.class).close())
+			.withStackTraceContaining("no parameter 'productId' on StampedeAnnotationBeanPostProcessorTests.Typo.find(long); parameters: id");
+	}
+
+	@Test
+	void indexesAndTheRootObjectAreKnownToKeyExpressions() {
+		try (AnnotationConfigApplicationContext context = context(Indexed.class)) {
+			assertThat(context.getBean(Indexed.class).find(3, "x")).isEqualTo("3x");
+		}
+	}
+
+	@Test
+	void annotatedMethodsAProxyCannotInterceptAreNamedAtStartUp() {
+		PrintStream standardError = System.err;
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		System.setErr(new PrintStream(captured, true));
+		try (AnnotationConfigApplicationContext context = context(Unreachable.class)) {
+			assertThat(context.getBean(Unreachable.class).reachable()).isEqualTo("reachable");
+		}
+		finally {
+			System.setErr(standardError);
+		}
+		assertThat(captured.toString())
+			.contains("@StampedeProtected on StampedeAnnotationBeanPostProcessorTests.Unreachable.hidden has no effect: a Spring proxy cannot intercept a "
+					+ "private method")
+			.contains("@StampedeProtected on StampedeAnnotationBeanPostProcessorTests.Unreachable.locked has no effect: a Spring proxy cannot intercept a "
+					+ "final method")
+			.contains("@StampedeEvict on StampedeAnnotationBeanPostProcessorTests.Unreachable.shared has no effect: a Spring proxy cannot intercept a "
+					+ "static method")
+			.doesNotContain("Unreachable.reachable has no effect");
+	}
+
+	@Test
+	void stampedesAdviceRunsOutsideAdviceAlreadyOnTheBeanSoHitsNeverReachIt() throws Exception {
+		try (AnnotationConfigApplicationContext context = context(null, OtherAdvice.class, Products.class)) {
+			Products products = context.getBean(Products.class);
+			products.find(5);
+			products.find(5);
+			assertThat(context.getBean(OtherAdvice.class).calls).hasValue(1);
+		}
+	}
+
+	@Test
+	void anOrderPlacesStampedesAdviceInsideAdviceOfLowerOrder() throws Exception {
+		try (AnnotationConfigApplicationContext context = context(20, OtherAdvice.class, Products.class)) {
+			Products products = context.getBean(Products.class);
+			products.find(5);
+			products.find(5);
+			assertThat(context.getBean(OtherAdvice.class).calls).hasValue(2);
+		}
+	}
+
 	private static Duration ttl(Stampede stampede, String cache) {
 		return stampede.inspection().callSites(cache).get(0).settings().ttl();
 	}
@@ -121,6 +183,20 @@ class StampedeAnnotationBeanPostProcessorTests {
 			.getPropertySources()
 			.addFirst(new MapPropertySource("test", Map.of("products.ttl", "2h")));
 		context.register(StampedeConfiguration.class, service);
+		context.refresh();
+		return context;
+	}
+
+	private static AnnotationConfigApplicationContext context(@Nullable Integer order, Class<?>... components) {
+		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		context.registerBean(StampedeAnnotationBeanPostProcessor.class, () -> {
+			StampedeAnnotationBeanPostProcessor postProcessor = new StampedeAnnotationBeanPostProcessor(
+					context.getBeanProvider(Stampede.class));
+			postProcessor.setAdvisorOrder(order);
+			return postProcessor;
+		});
+		context.registerBean(Stampede.class, () -> new Stampede(new LocalBackend(1_000)));
+		context.register(components);
 		context.refresh();
 		return context;
 	}
@@ -208,6 +284,78 @@ class StampedeAnnotationBeanPostProcessorTests {
 		@StampedeProtected(cache = "codes")
 		public String pair(String first, String second) {
 			return "pair " + first + " " + second;
+		}
+
+	}
+
+	static class Typo {
+
+		@StampedeProtected(cache = "typo", key = "#productId")
+		public String find(long id) {
+			return "";
+		}
+
+	}
+
+	static class Indexed {
+
+		@StampedeProtected(cache = "indexed", key = "#p0 + #a1 + #root.methodName", condition = "#id > 0",
+				unless = "#result == null")
+		public String find(long id, String suffix) {
+			return id + suffix;
+		}
+
+	}
+
+	static class Unreachable {
+
+		@StampedeProtected(cache = "unreachable")
+		public String reachable() {
+			return hidden();
+		}
+
+		@StampedeProtected(cache = "unreachable")
+		private String hidden() {
+			return "reachable";
+		}
+
+		@StampedeProtected(cache = "unreachable")
+		public final String locked() {
+			return "";
+		}
+
+		@StampedeEvict(cache = "unreachable", allEntries = true)
+		public static void shared() {
+		}
+
+	}
+
+	/**
+	 * Advice already on the bean when Stampede's post-processor sees it, as a
+	 * transaction's would be: an auto-proxy creator applies it first.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OtherAdvice {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@Bean
+		static DefaultAdvisorAutoProxyCreator autoProxyCreator() {
+			DefaultAdvisorAutoProxyCreator creator = new DefaultAdvisorAutoProxyCreator();
+			creator.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			creator.setProxyTargetClass(true);
+			return creator;
+		}
+
+		@Bean
+		DefaultPointcutAdvisor otherAdvisor() {
+			DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(null,
+					StampedeProtected.class, true), (MethodInterceptor) (invocation) -> {
+						this.calls.incrementAndGet();
+						return invocation.proceed();
+					});
+			advisor.setOrder(10);
+			return advisor;
 		}
 
 	}
