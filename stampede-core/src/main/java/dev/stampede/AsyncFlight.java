@@ -77,12 +77,15 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		try {
 			LeaseLoop.Step step = this.loop.attempt(this.resolution);
 			if (step instanceof LeaseLoop.Done done) {
+				this.resolution.endAs(this.waiting ? Outcome.WAITED : done.outcome());
 				finish(done.value(), null);
 			}
 			else if (step instanceof LeaseLoop.Won won) {
+				this.resolution.endAs(Outcome.LOADED);
 				this.resolution.startLoad().whenComplete((value, failure) -> stored(won.token(), value, failure));
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
+				this.resolution.endAs(Outcome.CALL_THROUGH);
 				this.failures.readFailed(this.resolution, failed.failure());
 				this.resolution.startLoad().whenComplete(this::finish);
 			}
@@ -119,13 +122,14 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	private void pause() {
 		long now = System.nanoTime();
 		if (now - this.deadline >= 0) {
+			this.resolution.endAs(Outcome.CALL_THROUGH);
 			this.failures.waitTimedOut(this.resolution, Duration.ofNanos(now - this.start));
 			this.resolution.startLoad().whenComplete(this::finish);
 			return;
 		}
 		if (!this.waiting) {
 			// As a blocking caller does: register, then read once more at once.
-			this.resolution.stats().record(Outcome.LEASE_LOST);
+			this.resolution.stats().record(CacheEvent.LEASE_LOST);
 			this.waitStart = now;
 			this.waiting = true;
 			this.waiters.register(this.resolution.backendKey(), this);
@@ -164,10 +168,13 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 
 	private void finish(@Nullable Object value, @Nullable Throwable failure) {
 		if (failure != null) {
+			this.resolution.stats().called(Outcome.ERROR);
 			this.flights.fail(this.resolution.backendKey(), this.resolution.flight(), failure);
 		}
 		else {
-			this.flights.land(this.resolution.backendKey(), this.resolution.flight(), value);
+			this.resolution.stats().called(this.resolution.outcome());
+			this.flights.land(this.resolution.backendKey(), this.resolution.flight(), value,
+					this.resolution.outcome());
 		}
 		if (this.waiting) {
 			this.waiters.unregister(this.resolution.backendKey(), this);

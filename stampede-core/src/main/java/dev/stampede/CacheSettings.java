@@ -1,6 +1,10 @@
 package dev.stampede;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -302,6 +306,32 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 
 		/** Overrides nothing. */
 		public static final Overrides NONE = builder().build();
+
+		/**
+		 * The settings these overrides set, named as their configuration keys are below
+		 * {@code stampede.defaults.}, such as {@code lease-ttl} or {@code backoff.max}.
+		 */
+		public Set<String> names() {
+			Set<String> names = new TreeSet<>();
+			for (RecordComponent component : Overrides.class.getRecordComponents()) {
+				Object value;
+				try {
+					value = component.getAccessor().invoke(this);
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException(ex);
+				}
+				if (value != null) {
+					names.add(configurationKey(component.getName()));
+				}
+			}
+			return names;
+		}
+
+		private static String configurationKey(String component) {
+			String kebab = component.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+			return kebab.startsWith("backoff-") ? "backoff." + kebab.substring("backoff-".length()) : kebab;
+		}
 
 		/** Starts overrides that override nothing yet. */
 		public static Builder builder() {

@@ -8,14 +8,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of one cache since the engine started, by {@link Outcome}, and the leases
- * this JVM holds on it now. Cheap to update from many threads at once.
+ * Counters of one cache since the engine started: calls by {@link Outcome}, which add
+ * up to the calls made, and events by {@link CacheEvent}; and the leases this JVM
+ * holds on it now. Cheap to update from many threads at once.
  */
 public final class CacheStats {
 
+	private static final CacheEvent[] EVENTS = CacheEvent.values();
+
 	private static final Outcome[] OUTCOMES = Outcome.values();
 
-	private final LongAdder[] counts = new LongAdder[OUTCOMES.length];
+	private final LongAdder[] counts = new LongAdder[EVENTS.length];
+
+	private final LongAdder[] calls = new LongAdder[OUTCOMES.length];
 
 	private final Set<String> heldLeases = ConcurrentHashMap.newKeySet();
 
@@ -23,14 +28,35 @@ public final class CacheStats {
 		for (int i = 0; i < this.counts.length; i++) {
 			this.counts[i] = new LongAdder();
 		}
+		for (int i = 0; i < this.calls.length; i++) {
+			this.calls[i] = new LongAdder();
+		}
 	}
 
-	void record(Outcome outcome) {
-		this.counts[outcome.ordinal()].increment();
+	void called(Outcome outcome) {
+		this.calls[outcome.ordinal()].increment();
+	}
+
+	/** How many calls ended with {@code outcome}. */
+	public long calls(Outcome outcome) {
+		return this.calls[outcome.ordinal()].sum();
+	}
+
+	/** Every call counter, in {@link Outcome} order. */
+	public Map<Outcome, Long> callSnapshot() {
+		Map<Outcome, Long> snapshot = new EnumMap<>(Outcome.class);
+		for (Outcome outcome : OUTCOMES) {
+			snapshot.put(outcome, calls(outcome));
+		}
+		return snapshot;
+	}
+
+	void record(CacheEvent event) {
+		this.counts[event.ordinal()].increment();
 	}
 
 	/** How many times {@code outcome} happened. */
-	public long count(Outcome outcome) {
+	public long count(CacheEvent outcome) {
 		return this.counts[outcome.ordinal()].sum();
 	}
 
@@ -52,11 +78,11 @@ public final class CacheStats {
 		return this.heldLeases.stream().sorted().limit(limit).toList();
 	}
 
-	/** Every counter, in {@link Outcome} order. */
-	public Map<Outcome, Long> snapshot() {
-		Map<Outcome, Long> snapshot = new EnumMap<>(Outcome.class);
-		for (Outcome outcome : OUTCOMES) {
-			snapshot.put(outcome, count(outcome));
+	/** Every event counter, in {@link CacheEvent} order. */
+	public Map<CacheEvent, Long> snapshot() {
+		Map<CacheEvent, Long> snapshot = new EnumMap<>(CacheEvent.class);
+		for (CacheEvent event : EVENTS) {
+			snapshot.put(event, count(event));
 		}
 		return snapshot;
 	}

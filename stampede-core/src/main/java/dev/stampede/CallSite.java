@@ -1,5 +1,7 @@
 package dev.stampede;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +15,8 @@ public final class CallSite {
 
 	private final CacheSettings settings;
 
+	private final Map<String, String> sources;
+
 	private final String origin;
 
 	private final @Nullable LocalTier localTier;
@@ -21,10 +25,11 @@ public final class CallSite {
 
 	private final Class<?> valueType;
 
-	CallSite(String cache, CacheSettings settings, String origin, @Nullable LocalTier localTier,
-			CacheStats stats, Class<?> valueType) {
+	CallSite(String cache, CacheSettings settings, Map<String, String> sources, String origin,
+			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType) {
 		this.cache = cache;
 		this.settings = settings;
+		this.sources = Map.copyOf(sources);
 		this.origin = origin;
 		this.localTier = localTier;
 		this.stats = stats;
@@ -39,6 +44,16 @@ public final class CallSite {
 	/** The effective settings. */
 	public CacheSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Where each effective setting that is not a default came from, by its
+	 * configuration key below {@code stampede.defaults.}: {@code call site} (an
+	 * annotation's attribute) or {@code stampede.caches.<name>}. A setting not listed
+	 * has its value from {@code stampede.defaults}.
+	 */
+	public Map<String, String> sources() {
+		return this.sources;
 	}
 
 	/** Where the calls come from, for messages: a method signature, or the cache name. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -47,8 +48,14 @@ final class CallSites {
 	CallSite register(String cache, CacheSettings.Overrides overrides, String origin, Class<?> valueType) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
 		checkLimits(resolved);
-		CallSite site = new CallSite(cache, resolved, origin, resolved.hasLocalTier() ? localTier(cache, resolved) : null,
-				stats(cache), valueType);
+		Map<String, String> sources = new TreeMap<>();
+		overrides.names().forEach((setting) -> sources.put(setting, "call site"));
+		CacheSettings.Overrides configured = this.settings.caches().get(cache);
+		if (configured != null) {
+			configured.names().forEach((setting) -> sources.put(setting, "stampede.caches." + cache));
+		}
+		CallSite site = new CallSite(cache, resolved, sources, origin,
+				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache), valueType);
 		this.sites.computeIfAbsent(cache, (name) -> new ConcurrentHashMap<>()).put(origin, site);
 		return site;
 	}

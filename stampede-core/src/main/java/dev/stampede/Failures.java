@@ -37,10 +37,10 @@ final class Failures {
 	 */
 	void readFailed(Resolution resolution, StampedeBackendException ex) {
 		CacheStats stats = resolution.stats();
-		stats.record(Outcome.BACKEND_ERROR);
+		stats.record(CacheEvent.BACKEND_ERROR);
 		failFastIfAsked(resolution.site(), resolution.keyString(), "read", ex);
 		backendFailed(resolution.site(), resolution.keyString(), "read", ex);
-		stats.record(Outcome.CALL_THROUGH);
+		stats.record(CacheEvent.CALL_THROUGH);
 	}
 
 	/**
@@ -49,13 +49,13 @@ final class Failures {
 	 * @throws StampedeTimeoutException when {@code on-wait-timeout} is {@code fail}
 	 */
 	void waitTimedOut(Resolution resolution, Duration waited) {
-		resolution.stats().record(Outcome.WAIT_TIMEOUT);
+		resolution.stats().record(CacheEvent.WAIT_TIMEOUT);
 		if (resolution.settings().onWaitTimeout() == FailurePolicy.FAIL) {
 			throw new StampedeTimeoutException(resolution.cache(), resolution.keyString(), waited);
 		}
 		logger.debug("Waited {} ms for cache '{}' key '{}'; calling the loader directly", waited.toMillis(),
 				resolution.cache(), resolution.keyString());
-		resolution.stats().record(Outcome.CALL_THROUGH);
+		resolution.stats().record(CacheEvent.CALL_THROUGH);
 	}
 
 	/**
@@ -63,7 +63,7 @@ final class Failures {
 	 * @throws StampedeBackendException when {@code on-backend-failure} is {@code fail}
 	 */
 	void evictionFailed(CallSite site, String keyString, StampedeBackendException ex) {
-		site.stats().record(Outcome.BACKEND_ERROR);
+		site.stats().record(CacheEvent.BACKEND_ERROR);
 		failFastIfAsked(site, keyString, "evict", ex);
 		backendFailed(site, keyString, "evict", ex);
 	}
@@ -85,7 +85,7 @@ final class Failures {
 	/** The backend holds something this call site cannot use; warned about once per key. */
 	void unreadable(Resolution resolution) {
 		if (resolution.countUnreadable()) {
-			resolution.stats().record(Outcome.UNREADABLE);
+			resolution.stats().record(CacheEvent.UNREADABLE);
 		}
 		warnOnce(resolution.backendKey(), "Cache '{}' key '{}' holds data that {} cannot use (another program's, "
 				+ "another version's, or of another type); treating it as a miss", resolution.cache(),
@@ -94,7 +94,7 @@ final class Failures {
 
 	/** A loaded value could not be stored and is returned uncached. */
 	void notStored(Resolution resolution, StampedeException ex) {
-		resolution.stats().record(Outcome.NOT_STORED);
+		resolution.stats().record(CacheEvent.NOT_STORED);
 		warnOnce(resolution.backendKey(), "Returning the value of cache '{}' key '{}' from {} uncached: {}",
 				resolution.cache(), resolution.keyString(), resolution.site().origin(), ex.getMessage());
 	}
@@ -105,7 +105,7 @@ final class Failures {
 	 * with the fix, instead of failing every caller in production.
 	 */
 	void notEncodable(Resolution resolution, StampedeSerializationException ex) {
-		resolution.stats().record(Outcome.NOT_STORED);
+		resolution.stats().record(CacheEvent.NOT_STORED);
 		if (this.limiter.firstFor(resolution.site().origin())) {
 			logger.warn("Returning the values of {} in cache '{}' uncached: {}. Return a type the codec can "
 					+ "encode (with the default Java serialization, one that implements java.io.Serializable, as "
@@ -116,7 +116,7 @@ final class Failures {
 
 	/** Storing a value failed in a way no backend should fail: the value is returned uncached. */
 	void storeFailed(Resolution resolution, RuntimeException ex) {
-		resolution.stats().record(Outcome.NOT_STORED);
+		resolution.stats().record(CacheEvent.NOT_STORED);
 		if (this.limiter.firstFor(resolution.backendKey())) {
 			logger.warn("Could not store cache '{}' key '{}' from {}; returning the value uncached",
 					resolution.cache(), resolution.keyString(), resolution.site().origin(), ex);

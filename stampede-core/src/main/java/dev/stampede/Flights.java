@@ -23,24 +23,28 @@ final class Flights {
 	 */
 	static final Object REATTEMPT = new Object();
 
-	private final Map<String, CompletableFuture<@Nullable Object>> inFlight = new ConcurrentHashMap<>();
+	private final Map<String, Flight> inFlight = new ConcurrentHashMap<>();
 
 	/**
 	 * Registers {@code flight} for {@code backendKey} unless one is under way.
 	 * @return the flight under way, which the caller joins, or {@code null} when the caller owns {@code flight}
 	 */
-	@Nullable CompletableFuture<@Nullable Object> join(String backendKey, CompletableFuture<@Nullable Object> flight) {
+	@Nullable Flight join(String backendKey, Flight flight) {
 		return this.inFlight.putIfAbsent(backendKey, flight);
 	}
 
-	/** Hands {@code value} to every caller that joined; later calls start their own flight. */
-	void land(String backendKey, CompletableFuture<@Nullable Object> flight, @Nullable Object value) {
+	/**
+	 * Hands {@code value} to every caller that joined, each of which ends as
+	 * {@code outcome}; later calls start their own flight.
+	 */
+	void land(String backendKey, Flight flight, @Nullable Object value, Outcome outcome) {
 		this.inFlight.remove(backendKey, flight);
+		flight.outcome = outcome;
 		flight.complete(value);
 	}
 
 	/** Hands {@code failure} to every caller that joined. */
-	void fail(String backendKey, CompletableFuture<@Nullable Object> flight, Throwable failure) {
+	void fail(String backendKey, Flight flight, Throwable failure) {
 		this.inFlight.remove(backendKey, flight);
 		flight.completeExceptionally(unwrap(failure));
 	}
@@ -49,7 +53,7 @@ final class Flights {
 	 * The owner stopped for a reason of its own (an interrupt): the callers that joined
 	 * go on without it, one of them owning a new flight.
 	 */
-	void handOver(String backendKey, CompletableFuture<@Nullable Object> flight) {
+	void handOver(String backendKey, Flight flight) {
 		this.inFlight.remove(backendKey, flight);
 		flight.completeExceptionally(Reattempt.INSTANCE);
 	}
@@ -80,7 +84,7 @@ final class Flights {
 	 * @return its value, or {@link #REATTEMPT}
 	 * @throws StampedeInterruptedException if this caller's thread is interrupted: only it stops
 	 */
-	static @Nullable Object await(CompletableFuture<@Nullable Object> flight, String cache, String keyString)
+	static @Nullable Object await(Flight flight, String cache, String keyString)
 			throws Throwable {
 		try {
 			return flight.get();
@@ -110,6 +114,21 @@ final class Flights {
 			cause = cause.getCause();
 		}
 		return cause;
+	}
+
+	/**
+	 * One resolution's answer, shared by the callers that joined it, with the outcome
+	 * they end with.
+	 */
+	static final class Flight extends CompletableFuture<@Nullable Object> {
+
+		private volatile Outcome outcome = Outcome.ERROR;
+
+		/** How the callers that joined this flight end, once it completed normally. */
+		Outcome outcome() {
+			return this.outcome;
+		}
+
 	}
 
 	/** Signal, not an error: no stack trace, one instance. */

@@ -59,16 +59,19 @@ final class LeaseLoop {
 	sealed interface Step permits Done, Won, Refreshing, Wait, Failed {
 	}
 
-	/** Answer with this value. */
-	record Done(@Nullable Object value) implements Step {
+	/** Answer with this value; the caller ends as {@code outcome} unless it waited for it. */
+	record Done(@Nullable Object value, Outcome outcome) implements Step {
 	}
 
 	/** This caller holds the key's lease: it loads and stores the value. */
 	record Won(String token) implements Step {
 	}
 
-	/** This blocking caller holds the refresh lease of a value it read and refreshes it inline. */
-	record Refreshing(Slot.Present present, String token) implements Step {
+	/**
+	 * This blocking caller holds the refresh lease of a value it read and refreshes it
+	 * inline; the callers that joined it get the value it read, as {@code servedAs}.
+	 */
+	record Refreshing(Slot.Present present, String token, Outcome servedAs) implements Step {
 	}
 
 	/** Another caller holds the lease: wait and read again. */
@@ -99,21 +102,21 @@ final class LeaseLoop {
 			long now = this.clock.millis();
 			if (envelope.isFreshAt(now)) {
 				if (resolution.isFirstRead()) {
-					stats.record(Outcome.HIT);
+					stats.record(CacheEvent.HIT);
 					if (this.earlyRefresh.isDue(resolution.settings().earlyRefreshBeta(), envelope, now)) {
-						return this.refresher.begin(resolution, present);
+						return this.refresher.begin(resolution, present, Outcome.HIT);
 					}
 				}
 				resolution.remember(envelope);
-				return new Done(envelope.value());
+				return new Done(envelope.value(), Outcome.HIT);
 			}
 			if (envelope.isServableAt(now)) {
-				stats.record(Outcome.STALE);
-				return this.refresher.begin(resolution, present);
+				stats.record(CacheEvent.STALE);
+				return this.refresher.begin(resolution, present, Outcome.STALE);
 			}
 		}
 		if (resolution.isFirstRead()) {
-			stats.record(Outcome.MISS);
+			stats.record(CacheEvent.MISS);
 			resolution.readOnce();
 		}
 		if (slot instanceof Slot.Unreadable) {
@@ -136,7 +139,7 @@ final class LeaseLoop {
 			}
 			throw ex;
 		}
-		stats.record(Outcome.LEASE_WON);
+		stats.record(CacheEvent.LEASE_WON);
 		stats.leaseTaken(resolution.keyString());
 		return new Won(token);
 	}
@@ -152,6 +155,7 @@ final class LeaseLoop {
 			value = resolve(resolution);
 		}
 		catch (Throwable ex) {
+			resolution.stats().called(Outcome.ERROR);
 			if (ex instanceof StampedeInterruptedException || ex instanceof InterruptedException
 					|| Thread.currentThread().isInterrupted()) {
 				this.flights.handOver(resolution.backendKey(), resolution.flight());
@@ -161,7 +165,8 @@ final class LeaseLoop {
 			}
 			throw ex;
 		}
-		this.flights.land(resolution.backendKey(), resolution.flight(), value);
+		resolution.stats().called(resolution.outcome());
+		this.flights.land(resolution.backendKey(), resolution.flight(), value, resolution.outcome());
 		return value;
 	}
 
@@ -175,17 +180,21 @@ final class LeaseLoop {
 			while (true) {
 				Step step = attempt(resolution);
 				if (step instanceof Done done) {
+					resolution.endAs((sleeper != null) ? Outcome.WAITED : done.outcome());
 					return done.value();
 				}
 				if (step instanceof Won won) {
+					resolution.endAs(Outcome.LOADED);
 					return loadAsWinner(resolution, won.token());
 				}
 				if (step instanceof Refreshing refreshing) {
 					// Only this caller pays for an inline refresh: those that joined it get the current value now.
 					this.flights.land(resolution.backendKey(), resolution.flight(),
-							refreshing.present().envelope().value());
+							refreshing.present().envelope().value(), refreshing.servedAs());
+					resolution.endAs(Outcome.LOADED);
 					return this.refresher.refresh(resolution, refreshing.present(), refreshing.token());
 				}
+				resolution.endAs(Outcome.CALL_THROUGH);
 				if (step instanceof Failed failed) {
 					this.failures.readFailed(resolution, failed.failure());
 					return resolution.load();
@@ -198,7 +207,7 @@ final class LeaseLoop {
 				if (sleeper == null) {
 					// Read once more right after registering, so that a wake-up published between
 					// the read above and the registration is not missed.
-					resolution.stats().record(Outcome.LEASE_LOST);
+					resolution.stats().record(CacheEvent.LEASE_LOST);
 					waitStart = now;
 					sleeper = new Waiters.Sleeper();
 					this.waiters.register(resolution.backendKey(), sleeper);
@@ -255,6 +264,7 @@ final class LeaseLoop {
 			this.threads.scheduler().execute(flight);
 		}
 		catch (Throwable ex) {
+			resolution.stats().called(Outcome.ERROR);
 			this.flights.fail(resolution.backendKey(), resolution.flight(), ex);
 		}
 	}

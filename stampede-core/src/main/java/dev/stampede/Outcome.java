@@ -1,54 +1,29 @@
 package dev.stampede;
 
 /**
- * What happened on a protected call, counted per cache. One call may count several:
- * a miss that then wins the lease counts {@link #MISS} and {@link #LEASE_WON}.
+ * How a protected call ended, from the caller's side: exactly one per call, so the
+ * outcomes of a cache add up to its calls and give its hit ratio. A call that joined
+ * another call's resolution in this JVM ends as that resolution did. What happened
+ * along the way is counted apart, by {@link CacheEvent}.
  */
 public enum Outcome {
 
-	/** A fresh value was read from the backend. */
+	/** A fresh cached value: from the backend, or from this JVM's local tier. */
 	HIT,
 
-	/** A fresh value was read from this JVM's local tier, without the backend. */
-	LOCAL_HIT,
-
-	/** A stale value was served while one caller refreshes it. */
+	/** A stale value, served while one caller refreshes it. */
 	STALE,
 
-	/** No servable value: the caller took the lease or waited for the holder. */
-	MISS,
+	/** This call's resolution won the lease (or a refresh lease) and ran the method. */
+	LOADED,
 
-	/** The caller won the lease and called the loader. */
-	LEASE_WON,
+	/** Another caller held the lease: this call waited and got that caller's value. */
+	WAITED,
 
-	/** The caller lost the lease and waited for the winner's value. */
-	LEASE_LOST,
-
-	/** The call joined a resolution already under way for the same key in this JVM. */
-	JOINED,
-
-	/** The wait for another caller's value ran out ({@code max-wait}). */
-	WAIT_TIMEOUT,
-
-	/** The backend failed. */
-	BACKEND_ERROR,
-
-	/** The loader was called directly, its result not cached: after a backend failure or a wait timeout. */
+	/** The method was called directly and its value not cached: the backend failed or the wait ran out. */
 	CALL_THROUGH,
 
-	/**
-	 * The backend held something this call could not use: bytes of another program or
-	 * version, or a value of another type than the call site returns. Treated as a miss.
-	 */
-	UNREADABLE,
-
-	/** A loaded value was returned but could not be stored, being too large for the backend. */
-	NOT_STORED,
-
-	/** A stale or early-expiring value was refreshed. */
-	REFRESH,
-
-	/** A refresh failed; the old value is served on. */
-	REFRESH_ERROR
+	/** The call threw: the method's exception, or a failure policy's. */
+	ERROR
 
 }

@@ -45,21 +45,23 @@ final class Refresher {
 
 	/**
 	 * Tries to take the refresh lease of a value this caller read.
+	 * @param servedAs how a caller served the value it read ends: a hit, or stale
 	 * @return the value to answer with now, or, for a blocking caller that refreshes
 	 * inline, a {@link LeaseLoop.Refreshing} step
 	 */
-	LeaseLoop.Step begin(Resolution resolution, Slot.Present present) {
+	LeaseLoop.Step begin(Resolution resolution, Slot.Present present, Outcome servedAs) {
 		Object current = present.envelope().value();
 		String token = this.tokens.get();
 		try {
 			if (!this.backend.tryRefreshLease(resolution.backendKey(), token, resolution.settings().leaseTtl())) {
-				return new LeaseLoop.Done(current);
+				return new LeaseLoop.Done(current, servedAs);
 			}
 			// Another caller may have refreshed it between this caller's read and its lease.
 			if (this.backend.read(resolution.backendKey()) instanceof Slot.Present now
 					&& now.version() != present.version()) {
 				release(resolution, token);
-				return new LeaseLoop.Done(resolution.isUsable(now.envelope()) ? now.envelope().value() : current);
+				return resolution.isUsable(now.envelope()) ? new LeaseLoop.Done(now.envelope().value(), Outcome.HIT)
+						: new LeaseLoop.Done(current, servedAs);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -70,14 +72,14 @@ final class Refresher {
 			}
 			this.failures.backendFailed(resolution.site(), resolution.keyString(), "take the refresh lease of",
 					failure);
-			return new LeaseLoop.Done(current);
+			return new LeaseLoop.Done(current, servedAs);
 		}
 		resolution.stats().leaseTaken(resolution.keyString());
 		if (resolution.isAsync()) {
 			// Nothing waits for it: the load's own completion stores the value.
 			resolution.startLoad()
 				.whenComplete((value, failure) -> finish(resolution, present, token, value, failure));
-			return new LeaseLoop.Done(current);
+			return new LeaseLoop.Done(current, servedAs);
 		}
 		if (resolution.settings().refresh() == RefreshMode.ASYNC) {
 			try {
@@ -89,9 +91,9 @@ final class Refresher {
 				resolution.stats().leaseEnded(resolution.keyString());
 				release(resolution, token);
 			}
-			return new LeaseLoop.Done(current);
+			return new LeaseLoop.Done(current, servedAs);
 		}
-		return new LeaseLoop.Refreshing(present, token);
+		return new LeaseLoop.Refreshing(present, token, servedAs);
 	}
 
 	/** Gives back the refresh leases of refreshes that were queued but will never run: the engine closed. */
@@ -120,12 +122,12 @@ final class Refresher {
 			@Nullable Object value, @Nullable Throwable failure) {
 		if (failure != null) {
 			resolution.stats().leaseEnded(resolution.keyString());
-			resolution.stats().record(Outcome.REFRESH_ERROR);
+			resolution.stats().record(CacheEvent.REFRESH_ERROR);
 			logger.warn("Refreshing cache '{}' key '{}' failed; serving the current value until it expires: {}",
 					resolution.cache(), resolution.keyString(), Flights.unwrap(failure).toString());
 			return present.envelope().value();
 		}
-		resolution.stats().record(Outcome.REFRESH);
+		resolution.stats().record(CacheEvent.REFRESH);
 		Uninterrupted.run(() -> {
 			try {
 				store(resolution, present, value);

@@ -26,7 +26,7 @@ final class Resolution {
 
 	private final String backendKey;
 
-	private final CompletableFuture<@Nullable Object> flight;
+	private final Flights.Flight flight;
 
 	private final long localStamp;
 
@@ -40,11 +40,13 @@ final class Resolution {
 
 	private boolean firstRead = true;
 
+	private Outcome outcome = Outcome.ERROR;
+
 	private boolean unreadableCounted;
 
 	private long loadStartNanos;
 
-	private Resolution(CallSite site, String keyString, String backendKey, CompletableFuture<@Nullable Object> flight,
+	private Resolution(CallSite site, String keyString, String backendKey, Flights.Flight flight,
 			long localStamp, @Nullable Loader<?, ?> loader,
 			@Nullable Supplier<? extends @Nullable CompletionStage<?>> asyncLoader, Predicate<@Nullable Object> storeIf,
 			StampedeObserver observer) {
@@ -59,13 +61,13 @@ final class Resolution {
 		this.observer = observer;
 	}
 
-	static Resolution of(CallSite site, String keyString, String backendKey, CompletableFuture<@Nullable Object> flight,
+	static Resolution of(CallSite site, String keyString, String backendKey, Flights.Flight flight,
 			long localStamp, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf, StampedeObserver observer) {
 		return new Resolution(site, keyString, backendKey, flight, localStamp, loader, null, storeIf, observer);
 	}
 
 	static Resolution ofAsync(CallSite site, String keyString, String backendKey,
-			CompletableFuture<@Nullable Object> flight, long localStamp,
+			Flights.Flight flight, long localStamp,
 			Supplier<? extends @Nullable CompletionStage<?>> loader, Predicate<@Nullable Object> storeIf,
 			StampedeObserver observer) {
 		return new Resolution(site, keyString, backendKey, flight, localStamp, null, loader, storeIf, observer);
@@ -95,7 +97,7 @@ final class Resolution {
 		return this.backendKey;
 	}
 
-	CompletableFuture<@Nullable Object> flight() {
+	Flights.Flight flight() {
 		return this.flight;
 	}
 
@@ -110,6 +112,15 @@ final class Resolution {
 
 	void readOnce() {
 		this.firstRead = false;
+	}
+
+	/** How the caller that owns this resolution ends, set by the lease loop as it answers. */
+	void endAs(Outcome outcome) {
+		this.outcome = outcome;
+	}
+
+	Outcome outcome() {
+		return this.outcome;
 	}
 
 	/** Whether unreadable data was counted already: it counts once per caller, not once per poll. */

@@ -186,7 +186,8 @@ public final class Stampede implements AutoCloseable {
 		if (tier != null) {
 			Envelope local = tier.get(backendKey);
 			if (local != null && local.isFreshAt(this.clock.millis())) {
-				site.stats().record(Outcome.LOCAL_HIT);
+				site.stats().record(CacheEvent.LOCAL_HIT);
+				site.stats().called(Outcome.HIT);
 				return (T) local.value();
 			}
 			localStamp = tier.stamp();
@@ -197,22 +198,30 @@ public final class Stampede implements AutoCloseable {
 		}
 		try {
 			while (true) {
-				CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
-				CompletableFuture<@Nullable Object> joined = this.flights.join(backendKey, flight);
+				Flights.Flight flight = new Flights.Flight();
+				Flights.Flight joined = this.flights.join(backendKey, flight);
 				if (joined == null) {
 					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, flight, localStamp, loader,
 							(Predicate<@Nullable Object>) storeIf, this.observer));
 				}
-				site.stats().record(Outcome.JOINED);
-				Object value = Flights.await(joined, site.cache(), keyString);
+				site.stats().record(CacheEvent.JOINED);
+				Object value;
+				try {
+					value = Flights.await(joined, site.cache(), keyString);
+				}
+				catch (Throwable ex) {
+					site.stats().called(Outcome.ERROR);
+					throw ex;
+				}
 				if (value == Flights.REATTEMPT) {
 					continue;
 				}
 				if (value == null || site.valueType().isInstance(value)) {
+					site.stats().called(joined.outcome());
 					return (T) value;
 				}
 				// A call site of another type shares the key: resolve on a flight of this call's own.
-				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new CompletableFuture<>(),
+				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
 						localStamp, loader, (Predicate<@Nullable Object>) storeIf, this.observer));
 			}
 		}
@@ -247,7 +256,8 @@ public final class Stampede implements AutoCloseable {
 		if (tier != null) {
 			Envelope local = tier.get(backendKey);
 			if (local != null && local.isFreshAt(this.clock.millis())) {
-				site.stats().record(Outcome.LOCAL_HIT);
+				site.stats().record(CacheEvent.LOCAL_HIT);
+				site.stats().called(Outcome.HIT);
 				return CompletableFuture.completedFuture((T) local.value());
 			}
 			localStamp = tier.stamp();
@@ -256,15 +266,22 @@ public final class Stampede implements AutoCloseable {
 		if (hit != null) {
 			return CompletableFuture.completedFuture((T) hit.value());
 		}
-		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
-		CompletableFuture<@Nullable Object> joined = this.flights.join(backendKey, flight);
+		Flights.Flight flight = new Flights.Flight();
+		Flights.Flight joined = this.flights.join(backendKey, flight);
 		if (joined != null) {
-			site.stats().record(Outcome.JOINED);
+			site.stats().record(CacheEvent.JOINED);
 			// A flight whose blocking owner was interrupted is started again, not failed.
-			return joined.handle((value, failure) -> (failure == null) ? CompletableFuture.completedFuture((T) value)
-					: Flights.isReattempt(failure) ? getAsync(site, key, loader, storeIf)
-							: CompletableFuture.<T>failedFuture(Flights.unwrap(failure)))
-				.thenCompose(Function.identity());
+			return joined.handle((value, failure) -> {
+				if (failure == null) {
+					site.stats().called(joined.outcome());
+					return CompletableFuture.completedFuture((T) value);
+				}
+				if (Flights.isReattempt(failure)) {
+					return getAsync(site, key, loader, storeIf);
+				}
+				site.stats().called(Outcome.ERROR);
+				return CompletableFuture.<T>failedFuture(Flights.unwrap(failure));
+			}).thenCompose(Function.identity());
 		}
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, flight, localStamp, loader,
 				(Predicate<@Nullable Object>) storeIf, this.observer));
@@ -375,7 +392,8 @@ public final class Stampede implements AutoCloseable {
 		if ((value != null && !site.valueType().isInstance(value)) || !envelope.isFreshAt(this.clock.millis())) {
 			return null;
 		}
-		site.stats().record(Outcome.HIT);
+		site.stats().record(CacheEvent.HIT);
+		site.stats().called(Outcome.HIT);
 		return envelope;
 	}
 

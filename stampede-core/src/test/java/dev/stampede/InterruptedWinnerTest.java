@@ -40,7 +40,7 @@ class InterruptedWinnerTest {
 				new Thread(caller, "joined-" + i).start();
 				joined.add(caller);
 			}
-			await().atMost(10, TimeUnit.SECONDS).until(() -> engine.inspection().stats("c").count(Outcome.JOINED) == 3);
+			await().atMost(10, TimeUnit.SECONDS).until(() -> engine.inspection().stats("c").count(CacheEvent.JOINED) == 3);
 			winnerThread.interrupt();
 			for (FutureTask<Object> caller : joined) {
 				Object outcome;

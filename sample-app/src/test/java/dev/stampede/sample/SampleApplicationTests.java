@@ -14,10 +14,10 @@ class SampleApplicationTests extends AbstractSampleTests {
 	void actuatorShowsTheStampedeAfterwards() throws Exception {
 		Stampedes.run(32, () -> get("/products/9"));
 		assertThat(get("/actuator/stampede")).contains("\"backend\":\"local\"").contains("\"products\"");
-		assertThat(get("/actuator/stampede/products")).contains("\"lease-won\":").contains("\"inFlight\":[]");
-		assertThat(get("/actuator/metrics/stampede.calls?tag=cache:products&tag=outcome:lease-won"))
+		assertThat(get("/actuator/stampede/products")).contains("\"loaded\":").contains("\"inFlight\":[]");
+		assertThat(get("/actuator/metrics/stampede.calls?tag=cache:products&tag=outcome:loaded"))
 			.contains("\"name\":\"stampede.calls\"");
-		assertThat(get("/actuator/prometheus")).contains("stampede_calls_total{cache=\"products\",outcome=\"joined\"");
+		assertThat(get("/actuator/prometheus")).contains("stampede_events_total{cache=\"products\",event=\"joined\"");
 		assertThat(get("/actuator/health")).contains("\"stampede\":{\"details\":{\"backend\":\"local\"");
 	}
 

@@ -3,16 +3,14 @@ package dev.stampede.actuate;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import dev.stampede.CacheSettings;
 import dev.stampede.CacheStats;
 import dev.stampede.CallSite;
-import dev.stampede.Outcome;
 import dev.stampede.Stampede;
+import dev.stampede.StampedeInspection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -23,8 +21,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * The {@code stampede} endpoint: the backend, and every cache with its effective
- * settings and counters; one cache with the leases this JVM holds and the keys being
+ * The {@code stampede} endpoint: the backend, and every cache with the effective
+ * settings of each of its call sites (and where each came from) and its counters; one cache with the leases this JVM holds and the keys being
  * resolved now; and, once access is granted
  * ({@code management.endpoint.stampede.access=unrestricted}), a delete operation that
  * evicts a key.
@@ -42,17 +40,18 @@ public class StampedeEndpoint {
 
 	@ReadOperation
 	public StampedeDescriptor stampede() {
+		StampedeInspection inspection = this.stampede.inspection();
 		Map<String, CacheDescriptor> caches = new TreeMap<>();
-		for (String cache : this.stampede.inspection().cacheNames()) {
-			caches.put(cache, describe(cache, false));
+		for (String cache : inspection.cacheNames()) {
+			caches.put(cache, describe(inspection, cache, false));
 		}
-		return new StampedeDescriptor(this.stampede.inspection().backend().name(), this.stampede.inspection().backend().toString(),
-				caches);
+		return new StampedeDescriptor(inspection.backend().name(), inspection.backend().toString(), caches);
 	}
 
 	@ReadOperation
 	public @Nullable CacheDescriptor cache(@Selector String cache) {
-		return this.stampede.inspection().cacheNames().contains(cache) ? describe(cache, true) : null;
+		StampedeInspection inspection = this.stampede.inspection();
+		return inspection.cacheNames().contains(cache) ? describe(inspection, cache, true) : null;
 	}
 
 	@DeleteOperation
@@ -60,24 +59,21 @@ public class StampedeEndpoint {
 		this.stampede.evict(cache, key);
 	}
 
-	private CacheDescriptor describe(String cache, boolean detailed) {
-		CacheStats stats = this.stampede.inspection().stats(cache);
-		Map<String, Long> calls = stats.snapshot()
-			.entrySet()
-			.stream()
-			.collect(Collectors.toMap((entry) -> name(entry.getKey()), Map.Entry::getValue, (a, b) -> a,
-					TreeMap::new));
-		Map<String, SettingsDescriptor> callSites = new TreeMap<>();
-		for (CallSite site : this.stampede.inspection().callSites(cache)) {
-			callSites.put(site.origin(), SettingsDescriptor.of(site.settings()));
+	private static CacheDescriptor describe(StampedeInspection inspection, String cache, boolean detailed) {
+		CacheStats stats = inspection.stats(cache);
+		Map<String, CallSiteDescriptor> callSites = new TreeMap<>();
+		for (CallSite site : inspection.callSites(cache)) {
+			callSites.put(site.origin(), new CallSiteDescriptor(SettingsDescriptor.of(site.settings()), site.sources()));
 		}
-		return new CacheDescriptor(SettingsDescriptor.of(this.stampede.inspection().settings(cache)), callSites, calls,
+		return new CacheDescriptor(callSites, byName(stats.callSnapshot()), byName(stats.snapshot()),
 				stats.leasesHeld(), detailed ? stats.heldLeaseKeys(LIST_LIMIT) : null,
-				detailed ? this.stampede.inspection().inFlightKeys(cache, LIST_LIMIT) : null);
+				detailed ? inspection.inFlightKeys(cache, LIST_LIMIT) : null);
 	}
 
-	private static String name(Outcome outcome) {
-		return outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	private static Map<String, Long> byName(Map<? extends Enum<?>, Long> counts) {
+		Map<String, Long> named = new TreeMap<>();
+		counts.forEach((counted, count) -> named.put(StampedeMetrics.tagValue(counted), count));
+		return named;
 	}
 
 	/**
@@ -91,16 +87,25 @@ public class StampedeEndpoint {
 
 	/**
 	 * One cache.
-	 * @param settings effective settings of calls that override none (configuration over defaults)
-	 * @param callSites effective settings of each annotated method or programmatic caller, by origin
-	 * @param calls calls by outcome since start
+	 * @param callSites each annotated method or programmatic caller of the cache, by origin
+	 * @param calls calls by how they ended since start; they add up to the calls made
+	 * @param events what happened along the calls since start; one call may count several
 	 * @param leasesHeld leases and refresh leases this JVM holds now
 	 * @param heldLeases keys of those leases (at most 100), in the single-cache view
 	 * @param inFlight backend keys being resolved in this JVM now (at most 100), in the single-cache view
 	 */
-	public record CacheDescriptor(SettingsDescriptor settings, Map<String, SettingsDescriptor> callSites,
-			Map<String, Long> calls, int leasesHeld, @Nullable List<String> heldLeases,
+	public record CacheDescriptor(Map<String, CallSiteDescriptor> callSites, Map<String, Long> calls,
+			Map<String, Long> events, int leasesHeld, @Nullable List<String> heldLeases,
 			@Nullable List<String> inFlight) {
+	}
+
+	/**
+	 * One call site's effective settings: the only ones that apply to its calls.
+	 * @param settings the effective value of every setting
+	 * @param from where each setting that is not a default came from ({@code call site}
+	 * or {@code stampede.caches.<name>}); every other one is from {@code stampede.defaults}
+	 */
+	public record CallSiteDescriptor(SettingsDescriptor settings, Map<String, String> from) {
 	}
 
 	/**
@@ -137,7 +142,7 @@ public class StampedeEndpoint {
 		}
 
 		private static String kebab(Enum<?> value) {
-			return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+			return StampedeMetrics.tagValue(value);
 		}
 
 	}

@@ -8,8 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.stampede.CacheStats;
+import dev.stampede.CacheEvent;
 import dev.stampede.Outcome;
 import dev.stampede.Stampede;
+import dev.stampede.StampedeInspection;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeObserver;
 import dev.stampede.backend.CircuitBreakingBackend;
@@ -24,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Stampede's Micrometer meters, tagged by cache: {@code stampede.calls} by
- * {@code outcome}, {@code stampede.load} by {@code result}, {@code stampede.wait},
+ * {@code outcome} (one per call, so they add up to the calls made),
+ * {@code stampede.events} by {@code event}, {@code stampede.load} by {@code result}, {@code stampede.wait},
  * {@code stampede.leases.held}, {@code stampede.backend.errors} by {@code backend}
  * and {@code type}, and {@code stampede.backend.circuit.open}. Call counters read the engine's own counters, so
  * a call costs no meter look-up; meters of a cache are registered when the engine
@@ -45,7 +48,8 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registries.add(registry);
-		if (this.stampede.inspection().backend() instanceof CircuitBreakingBackend circuit) {
+		StampedeInspection inspection = this.stampede.inspection();
+		if (inspection.backend() instanceof CircuitBreakingBackend circuit) {
 			Gauge.builder("stampede.backend.circuit.open", circuit,
 					(breaker) -> (breaker.circuitState() == CircuitBreaker.State.CLOSED) ? 0 : 1)
 				.description("1 while the backend's circuit is open or half-open, else 0")
@@ -53,7 +57,7 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 				.register(registry);
 		}
 		this.stampede.setObserver(this);
-		this.stampede.inspection().cacheNames().forEach((cache) -> register(registry, cache, this.stampede.inspection().stats(cache)));
+		inspection.cacheNames().forEach((cache) -> register(registry, cache, inspection.stats(cache)));
 	}
 
 	@Override
@@ -63,16 +67,28 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 
 	private void register(MeterRegistry registry, String cache, CacheStats stats) {
 		for (Outcome outcome : Outcome.values()) {
-			FunctionCounter.builder("stampede.calls", stats, (counted) -> counted.count(outcome))
-				.description("Protected calls by outcome")
+			FunctionCounter.builder("stampede.calls", stats, (counted) -> counted.calls(outcome))
+				.description("Protected calls by how they ended; the outcomes add up to the calls made")
 				.tag("cache", cache)
-				.tag("outcome", outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.tag("outcome", tagValue(outcome))
+				.register(registry);
+		}
+		for (CacheEvent event : CacheEvent.values()) {
+			FunctionCounter.builder("stampede.events", stats, (counted) -> counted.count(event))
+				.description("What happened along protected calls: one call may count several events, or none")
+				.tag("cache", cache)
+				.tag("event", tagValue(event))
 				.register(registry);
 		}
 		Gauge.builder("stampede.leases.held", stats, CacheStats::leasesHeld)
 			.description("Leases and refresh leases this JVM holds now")
 			.tag("cache", cache)
 			.register(registry);
+	}
+
+	/** The form of an outcome or event in meters and the endpoint, such as {@code call-through}. */
+	public static String tagValue(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
@@ -28,10 +29,11 @@ class MemcachedBackendConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackendConfiguration.class);
 
 	@Bean
-	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec) {
-		logger.info("Stampede uses the memcached backend");
-		return StampedePropertiesMapper.withCircuitBreaker(connect(properties.getMemcached(), codec),
-				properties.getCircuitBreaker());
+	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec, Environment environment) {
+		MemcachedBackend backend = connect(properties.getMemcached(), codec);
+		logger.info("Stampede uses the {} backend ({}), {}", backend.name(), backend,
+				OnStampedeBackendCondition.reason(environment, StampedeProperties.Backend.MEMCACHED));
+		return StampedePropertiesMapper.withCircuitBreaker(backend, properties.getCircuitBreaker());
 	}
 
 	private static MemcachedBackend connect(StampedeProperties.Memcached properties, ValueCodec codec) {
@@ -52,9 +54,6 @@ class MemcachedBackendConfiguration {
 		if (backend.getClient().getAvailableServers().isEmpty()) {
 			logger.warn("No memcached server of stampede.memcached.servers={} is reachable now. Protected methods "
 					+ "follow on-backend-failure until one is; the client reconnects by itself.", servers);
-		}
-		else {
-			logger.info("Stampede connected to memcached at {}", servers);
 		}
 		return backend;
 	}

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.ClassUtils;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
@@ -47,6 +48,20 @@ class OnStampedeBackendCondition extends SpringBootCondition implements Configur
 		}
 		Backend chosen = choose(binder, context);
 		return outcome(chosen == required, message.because(chosen + " is chosen when stampede.backend is not set"));
+	}
+
+	/** Why {@code backend} serves this application, for the start-up line. */
+	static String reason(Environment environment, Backend backend) {
+		if (environment.getProperty("stampede.backend") != null) {
+			return "because stampede.backend is " + environment.getProperty("stampede.backend");
+		}
+		return switch (backend) {
+			case MEMCACHED -> "because stampede.memcached.servers is set";
+			case REDIS -> "because the application has a RedisConnectionFactory and stampede.backend and "
+					+ "stampede.memcached.servers are not set";
+			case LOCAL -> "the default, as stampede.backend is not set and there are neither memcached servers nor a "
+					+ "Redis connection";
+		};
 	}
 
 	private static ConditionOutcome outcome(boolean match, ConditionMessage message) {

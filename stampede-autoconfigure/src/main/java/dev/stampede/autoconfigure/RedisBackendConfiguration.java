@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -35,8 +36,7 @@ class RedisBackendConfiguration {
 
 	@Bean
 	StampedeBackend stampedeBackend(ObjectProvider<RedisConnectionFactory> connectionFactories, ValueCodec codec,
-			StampedeProperties properties) {
-		logger.info("Stampede uses the redis backend");
+			StampedeProperties properties, Environment environment) {
 		RedisConnectionFactory connectionFactory = connectionFactories.getIfUnique();
 		if (connectionFactory == null) {
 			throw new InvalidConfigurationPropertyValueException("stampede.backend", "redis",
@@ -50,8 +50,10 @@ class RedisBackendConfiguration {
 						+ "wants less, such as spring.data.redis.timeout=500ms", timeout.toMillis());
 			}
 		}
-		return StampedePropertiesMapper.withCircuitBreaker(new RedisBackend(connectionFactory, codec),
-				properties.getCircuitBreaker());
+		RedisBackend backend = new RedisBackend(connectionFactory, codec);
+		logger.info("Stampede uses the {} backend ({}), {}", backend.name(), backend,
+				OnStampedeBackendCondition.reason(environment, StampedeProperties.Backend.REDIS));
+		return StampedePropertiesMapper.withCircuitBreaker(backend, properties.getCircuitBreaker());
 	}
 
 }

@@ -22,10 +22,13 @@ class StampedeMetricsTests {
 			stampede.get("after", "key", () -> "value");
 			stampede.get("after", "key", () -> "value");
 			for (MeterRegistry registry : registries) {
-				assertThat(registry.get("stampede.calls").tags("cache", "before", "outcome", "lease-won")
+				assertThat(registry.get("stampede.calls").tags("cache", "before", "outcome", "loaded")
 					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("stampede.calls").tags("cache", "after", "outcome", "hit")
+					.functionCounter()
+					.count()).isEqualTo(1);
+				assertThat(registry.get("stampede.events").tags("cache", "before", "event", "lease-won")
 					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("stampede.load").tags("cache", "after", "result", "success").timer().count())

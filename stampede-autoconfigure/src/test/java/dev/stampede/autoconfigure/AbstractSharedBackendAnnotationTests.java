@@ -1,6 +1,6 @@
 package dev.stampede.autoconfigure;
 
-import dev.stampede.Outcome;
+import dev.stampede.CacheEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,11 +18,11 @@ abstract class AbstractSharedBackendAnnotationTests extends AbstractAnnotationTe
 	@Test
 	void aValueThatCannotBeSerializedIsReturnedUncachedAndTheMethodIsNamedOnceWithTheFix(CapturedOutput output) {
 		long id = nextId();
-		long notStored = this.stampede.inspection().stats("unserializable").count(Outcome.NOT_STORED);
+		long notStored = this.stampede.inspection().stats("unserializable").count(CacheEvent.NOT_STORED);
 		assertThat(this.catalog.unserializable(id)).isEqualTo(new Catalog.NotSerializable(id));
 		assertThat(this.catalog.unserializable(id)).isEqualTo(new Catalog.NotSerializable(id));
 		assertThat(this.catalog.calls("unserializable")).isEqualTo(2);
-		assertThat(this.stampede.inspection().stats("unserializable").count(Outcome.NOT_STORED) - notStored)
+		assertThat(this.stampede.inspection().stats("unserializable").count(CacheEvent.NOT_STORED) - notStored)
 			.isEqualTo(2);
 		String warning = "Returning the values of Catalog.unserializable(long) in cache 'unserializable' uncached";
 		assertThat(output).contains(warning)

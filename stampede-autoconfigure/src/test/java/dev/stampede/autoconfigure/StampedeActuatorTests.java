@@ -49,16 +49,29 @@ class StampedeActuatorTests {
 	}
 
 	@Test
-	void theEndpointShowsTheBackendAndEveryCacheWithSettingsAndCounters() throws Exception {
+	void theEndpointShowsEachCallSitesSettingsWithTheirSourceAndTheCounters() throws Exception {
 		String json = get("/actuator/stampede", 200);
 		assertThat(JsonPath.<String>read(json, "$.backend")).isEqualTo("local");
-		assertThat(JsonPath.<String>read(json, "$.connection")).isNotBlank();
-		assertThat(JsonPath.<String>read(json, "$.caches.products.settings.ttl")).isEqualTo("10m");
-		assertThat(JsonPath.<String>read(json, "$.caches.products.settings.leaseTtl")).isEqualTo("10s");
-		assertThat(JsonPath.<Integer>read(json, "$.caches.products.calls.lease-won")).isPositive();
-		assertThat(JsonPath.<Integer>read(json, "$.caches.products.calls.joined")).isPositive();
-		assertThat(JsonPath.<Map<String, Object>>read(json, "$.caches.products.callSites"))
-			.containsKey("Catalog.product(long)");
+		assertThat(JsonPath.<String>read(json, "$.connection")).startsWith("local, in this JVM");
+		String site = "$.caches.products.callSites['Catalog.product(long)']";
+		assertThat(JsonPath.<String>read(json, site + ".settings.ttl")).isEqualTo("10m");
+		assertThat(JsonPath.<String>read(json, site + ".from.ttl")).isEqualTo("stampede.caches.products");
+		assertThat(JsonPath.<String>read(json, site + ".settings.leaseTtl")).isEqualTo("10s");
+		assertThat(JsonPath.<Map<String, String>>read(json, site + ".from")).doesNotContainKey("lease-ttl");
+		assertThat(JsonPath.<Integer>read(json, "$.caches.products.calls.loaded")).isPositive();
+		assertThat(JsonPath.<Integer>read(json, "$.caches.products.events.lease-won")).isPositive();
+		assertThat(JsonPath.<Integer>read(json, "$.caches.products.events.joined")).isPositive();
+	}
+
+	@Test
+	void callsOfACachedKeyAllCountAsHitsAndTheOutcomesAddUpToTheCalls() throws Exception {
+		Map<String, Integer> before = JsonPath.read(get("/actuator/stampede/products", 200), "$.calls");
+		Stampedes.run(50, () -> this.catalog.product(this.id));
+		Map<String, Integer> after = JsonPath.read(get("/actuator/stampede/products", 200), "$.calls");
+		assertThat(after.get("hit") - before.get("hit")).isEqualTo(50);
+		int calls = after.values().stream().mapToInt(Integer::intValue).sum()
+				- before.values().stream().mapToInt(Integer::intValue).sum();
+		assertThat(calls).isEqualTo(50);
 	}
 
 	@Test
@@ -83,7 +96,7 @@ class StampedeActuatorTests {
 
 	@Test
 	void callsAreCountedByCacheAndOutcomeInTheMetricsEndpoint() throws Exception {
-		String json = get("/actuator/metrics/stampede.calls?tag=cache:products&tag=outcome:lease-won", 200);
+		String json = get("/actuator/metrics/stampede.calls?tag=cache:products&tag=outcome:loaded", 200);
 		assertThat(JsonPath.<Double>read(json, "$.measurements[0].value")).isGreaterThanOrEqualTo(1.0);
 		String load = get("/actuator/metrics/stampede.load?tag=cache:products&tag=result:success", 200);
 		assertThat(JsonPath.<List<Double>>read(load, "$.measurements[?(@.statistic=='COUNT')].value"))
@@ -93,7 +106,8 @@ class StampedeActuatorTests {
 	@Test
 	void prometheusShowsTheMetersUnderTheirConventionalNames() throws Exception {
 		String body = get("/actuator/prometheus", 200);
-		assertThat(body).contains("stampede_calls_total{cache=\"products\",outcome=\"lease-won\"")
+		assertThat(body).contains("stampede_calls_total{cache=\"products\",outcome=\"loaded\"")
+			.contains("stampede_events_total{cache=\"products\",event=\"lease-won\"")
 			.contains("stampede_load_seconds_count{cache=\"products\",result=\"success\"")
 			.contains("stampede_leases_held{cache=\"products\"");
 	}

@@ -16,6 +16,7 @@ import dev.stampede.test.MemcachedServer;
 import dev.stampede.test.RedisServer;
 import dev.stampede.test.ServerExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,9 +26,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class StampedeAutoConfigurationTests {
 
 	@RegisterExtension
@@ -47,6 +51,16 @@ class StampedeAutoConfigurationTests {
 				.hasSingleBean(JdkSerializationCodec.class);
 			assertThat(context.getBean(StampedeBackend.class)).isInstanceOf(LocalBackend.class);
 		});
+	}
+
+	@Test
+	void theStartUpLineNamesTheBackendWhereItIsAndWhyItWasChosen(CapturedOutput output) {
+		this.runner.run((context) -> assertThat(output).contains("Stampede uses the local backend (local, in this "
+				+ "JVM, at most 10000 keys), the default, as stampede.backend is not set"));
+		String servers = memcached.server().address();
+		this.runner.withPropertyValues("stampede.memcached.servers=" + servers)
+			.run((context) -> assertThat(output).contains("Stampede uses the memcached backend (memcached " + servers
+					+ "), because stampede.memcached.servers is set"));
 	}
 
 	@Test

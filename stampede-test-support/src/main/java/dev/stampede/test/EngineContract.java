@@ -347,7 +347,7 @@ public abstract class EngineContract {
 		assertThat(loads).hasValue(2);
 		assertThat(outcomes).extracting(CallResult::value).containsOnly("v1", "v2").contains("v1", "v2");
 		assertThat(engine.get(CACHE, key, () -> "not loaded")).isEqualTo("v2");
-		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.Outcome.STALE)).isPositive();
+		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.CacheEvent.STALE)).isPositive();
 	}
 
 	@Test
@@ -388,7 +388,7 @@ public abstract class EngineContract {
 			assertThat(served).isEqualTo("v1");
 		}
 		assertThat(attempts).hasValue(1);
-		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.Outcome.REFRESH_ERROR)).isEqualTo(1);
+		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.CacheEvent.REFRESH_ERROR)).isEqualTo(1);
 	}
 
 	@Test
@@ -425,7 +425,7 @@ public abstract class EngineContract {
 			return "v" + loads.incrementAndGet();
 		});
 		CacheStats stats = engine.inspection().stats(CACHE);
-		long missesBefore = stats.count(dev.stampede.Outcome.MISS);
+		long missesBefore = stats.count(dev.stampede.CacheEvent.MISS);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		while (System.nanoTime() < deadline) {
 			engine.get(CACHE, key, () -> {
@@ -434,8 +434,8 @@ public abstract class EngineContract {
 			});
 			Thread.sleep(2);
 		}
-		assertThat(stats.count(dev.stampede.Outcome.MISS) - missesBefore).isZero();
-		assertThat(stats.count(dev.stampede.Outcome.REFRESH)).isGreaterThanOrEqualTo(3);
+		assertThat(stats.count(dev.stampede.CacheEvent.MISS) - missesBefore).isZero();
+		assertThat(stats.count(dev.stampede.CacheEvent.REFRESH)).isGreaterThanOrEqualTo(3);
 	}
 
 	@Test
@@ -530,7 +530,7 @@ public abstract class EngineContract {
 		var integers = engine.callSite(CACHE, CacheSettings.Overrides.NONE, "integers", Integer.class);
 		Integer value = engine.get(integers, key, () -> 42, (loaded) -> true);
 		assertThat(value).isEqualTo(42);
-		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
+		assertThat(engine.inspection().stats(CACHE).count(dev.stampede.CacheEvent.UNREADABLE)).isEqualTo(1);
 		assertThat(engine.get(integers, key, () -> -1, (loaded) -> true)).isEqualTo(42);
 	}
 
@@ -571,8 +571,8 @@ public abstract class EngineContract {
 	}
 
 	private static long waits(CacheStats stats) {
-		return stats.count(dev.stampede.Outcome.MISS) + stats.count(dev.stampede.Outcome.LEASE_LOST)
-				+ stats.count(dev.stampede.Outcome.LEASE_WON);
+		return stats.count(dev.stampede.CacheEvent.MISS) + stats.count(dev.stampede.CacheEvent.LEASE_LOST)
+				+ stats.count(dev.stampede.CacheEvent.LEASE_WON);
 	}
 
 	/** Settings of most tests, with values fresh for {@code ttl} and then served stale for a minute. */

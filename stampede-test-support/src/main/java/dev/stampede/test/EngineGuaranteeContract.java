@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.stampede.CacheSettings;
 import dev.stampede.CacheStats;
 import dev.stampede.Envelope;
-import dev.stampede.Outcome;
+import dev.stampede.CacheEvent;
 import dev.stampede.RefreshMode;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeBackendException;
@@ -93,7 +93,7 @@ public abstract class EngineGuaranteeContract {
 		engine.evict(CACHE, key);
 		// This call starts after the eviction returned.
 		FutureTask<Object> after = start(() -> engine.get(CACHE, key, () -> "new"));
-		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.JOINED) == 1 || after.isDone());
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(CacheEvent.JOINED) == 1 || after.isDone());
 		finishLoad.countDown();
 		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("old");
 		assertThat(after.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("new");
@@ -126,7 +126,7 @@ public abstract class EngineGuaranteeContract {
 			joined.add(start(() -> engine.get(CACHE, key, () -> "loaded by a joined caller")));
 		}
 		await().atMost(Stampedes.BOUND)
-			.until(() -> stats(engine).count(Outcome.JOINED) >= 2 || joined.stream().allMatch(FutureTask::isDone));
+			.until(() -> stats(engine).count(CacheEvent.JOINED) >= 2 || joined.stream().allMatch(FutureTask::isDone));
 		// The interrupt arrives while the owner is between two backend operations: the read
 		// has been answered, the lease is still to be taken.
 		ownerThread.interrupt();
@@ -134,9 +134,9 @@ public abstract class EngineGuaranteeContract {
 		for (FutureTask<Object> caller : joined) {
 			assertThat(outcome(caller)).isInstanceOf(String.class);
 		}
-		assertThat(stats(engine).count(Outcome.BACKEND_ERROR)).isZero();
+		assertThat(stats(engine).count(CacheEvent.BACKEND_ERROR)).isZero();
 		// A lease the server took before the owner's interrupted reply is given back, not waited out.
-		assertThat(stats(engine).count(Outcome.WAIT_TIMEOUT)).isZero();
+		assertThat(stats(engine).count(CacheEvent.WAIT_TIMEOUT)).isZero();
 		try {
 			owner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
 		}

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.stampede.CacheSettings;
+import dev.stampede.CacheEvent;
 import dev.stampede.Outcome;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeInterruptedException;
@@ -114,12 +115,12 @@ public abstract class EngineInterleavingContract {
 		});
 		Thread ownerThread = new Thread(owner, "flight-owner");
 		ownerThread.start();
-		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.LEASE_LOST) == 1);
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(CacheEvent.LEASE_LOST) == 1);
 		List<FutureTask<Object>> joined = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			joined.add(start(() -> engine.get(CACHE, key, () -> "loaded by a joined caller")));
 		}
-		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.JOINED) == 4);
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(CacheEvent.JOINED) == 4);
 		ownerThread.interrupt();
 		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
 			.isThrownBy(() -> owner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS))
@@ -153,7 +154,7 @@ public abstract class EngineInterleavingContract {
 		for (int i = 0; i < 4; i++) {
 			joined.add(start(() -> engine.get(CACHE, key, () -> "loaded after the interrupt " + loads.incrementAndGet())));
 		}
-		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.JOINED) == 4);
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(CacheEvent.JOINED) == 4);
 		ownerThread.interrupt();
 		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
 			.isThrownBy(() -> owner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS))
@@ -200,7 +201,7 @@ public abstract class EngineInterleavingContract {
 			String value = "value-" + i;
 			answers.add(engine.getAsync(CACHE, prefix + i, () -> release.thenApply((ignored) -> value)));
 		}
-		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(Outcome.LEASE_WON) == keys);
+		await().atMost(Stampedes.BOUND).until(() -> stats(engine).count(CacheEvent.LEASE_WON) == keys);
 		long engineThreads = Thread.getAllStackTraces()
 			.keySet()
 			.stream()
@@ -213,6 +214,44 @@ public abstract class EngineInterleavingContract {
 		}
 		await().atMost(Stampedes.BOUND).until(() -> engine.inspection().inFlightCount() == 0);
 		assertThat(stats(engine).leasesHeld()).isZero();
+	}
+
+	@Test
+	void everyCallEndsWithExactlyOneOutcomeSoOutcomesAddUpToCalls() throws Exception {
+		Stampede loading = engine(createBackend(), EngineContract.SETTINGS);
+		Stampede waiting = engine(createBackend(), EngineContract.SETTINGS);
+		String key = uniqueKey();
+		CountDownLatch loaderRunning = new CountDownLatch(1);
+		CountDownLatch finish = new CountDownLatch(1);
+		List<FutureTask<Object>> loaders = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			loaders.add(start(() -> loading.get(CACHE, key, () -> {
+				loaderRunning.countDown();
+				finish.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+				return "value";
+			})));
+		}
+		assertThat(loaderRunning.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		List<FutureTask<Object>> waiters = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			waiters.add(start(() -> waiting.get(CACHE, key, () -> "loaded by a waiter")));
+		}
+		await().atMost(Stampedes.BOUND)
+			.until(() -> stats(waiting).count(CacheEvent.LEASE_LOST) + stats(waiting).count(CacheEvent.JOINED) == 8);
+		finish.countDown();
+		for (FutureTask<Object> call : loaders) {
+			assertThat(call.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
+		}
+		for (FutureTask<Object> call : waiters) {
+			assertThat(call.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("value");
+		}
+		for (int i = 0; i < 5; i++) {
+			assertThat(waiting.get(CACHE, key, () -> "loaded again")).isEqualTo("value");
+		}
+		assertThat(stats(loading).callSnapshot()).containsEntry(Outcome.LOADED, 8L);
+		assertThat(stats(waiting).callSnapshot()).containsEntry(Outcome.WAITED, 8L).containsEntry(Outcome.HIT, 5L);
+		assertThat(stats(loading).callSnapshot().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(8);
+		assertThat(stats(waiting).callSnapshot().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(13);
 	}
 
 	@Test
@@ -229,7 +268,7 @@ public abstract class EngineInterleavingContract {
 		held.refuseLeasesWhile(() -> refusals.incrementAndGet() <= 5);
 		assertThat(engine.get(strings, key, () -> "a string", (value) -> true)).isEqualTo("a string");
 		assertThat(refusals.get()).isGreaterThan(5);
-		assertThat(stats(engine).count(Outcome.UNREADABLE)).isEqualTo(1);
+		assertThat(stats(engine).count(CacheEvent.UNREADABLE)).isEqualTo(1);
 	}
 
 	/**

@@ -2,7 +2,7 @@ package dev.stampede.test;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.stampede.Outcome;
+import dev.stampede.CacheEvent;
 import dev.stampede.Stampede;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.local.LocalBackend;
@@ -49,15 +49,15 @@ class LocalEngineTest extends EngineContract {
 	void aFreshHitIsCountedOnceAsAHit() throws Exception {
 		Stampede engine = engine(SETTINGS);
 		engine.get(LOCAL_CACHE, "key", () -> "value");
-		long hitsBefore = engine.inspection().stats(LOCAL_CACHE).count(Outcome.HIT);
-		long missesBefore = engine.inspection().stats(LOCAL_CACHE).count(Outcome.MISS);
+		long hitsBefore = engine.inspection().stats(LOCAL_CACHE).count(CacheEvent.HIT);
+		long missesBefore = engine.inspection().stats(LOCAL_CACHE).count(CacheEvent.MISS);
 
 		for (int i = 0; i < 10; i++) {
 			assertThat(engine.get(LOCAL_CACHE, "key", () -> "not loaded")).isEqualTo("value");
 		}
 
-		assertThat(engine.inspection().stats(LOCAL_CACHE).count(Outcome.HIT) - hitsBefore).isEqualTo(10);
-		assertThat(engine.inspection().stats(LOCAL_CACHE).count(Outcome.MISS) - missesBefore).isZero();
+		assertThat(engine.inspection().stats(LOCAL_CACHE).count(CacheEvent.HIT) - hitsBefore).isEqualTo(10);
+		assertThat(engine.inspection().stats(LOCAL_CACHE).count(CacheEvent.MISS) - missesBefore).isZero();
 	}
 
 }

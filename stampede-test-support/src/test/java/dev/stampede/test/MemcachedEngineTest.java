@@ -91,7 +91,7 @@ class MemcachedEngineTest extends EngineContract {
 			assertThat(value).hasSize(2 * 1024 * 1024);
 		}
 		assertThat(loads).hasValue(3);
-		assertThat(engine.inspection().stats("contract").count(dev.stampede.Outcome.NOT_STORED)).isEqualTo(3);
+		assertThat(engine.inspection().stats("contract").count(dev.stampede.CacheEvent.NOT_STORED)).isEqualTo(3);
 		assertThat(engine.inspection().backend().read(engine.inspection().backendKey("contract", key))).isEqualTo(Slot.EMPTY);
 	}
 
@@ -108,7 +108,7 @@ class MemcachedEngineTest extends EngineContract {
 		}
 		assertThat(engine.get("contract", key, () -> "loaded")).isEqualTo("loaded");
 		assertThat(engine.get("contract", key, () -> "loaded again")).isEqualTo("loaded");
-		assertThat(engine.inspection().stats("contract").count(dev.stampede.Outcome.UNREADABLE)).isEqualTo(1);
+		assertThat(engine.inspection().stats("contract").count(dev.stampede.CacheEvent.UNREADABLE)).isEqualTo(1);
 	}
 
 	private long memcachedReads() throws Exception {

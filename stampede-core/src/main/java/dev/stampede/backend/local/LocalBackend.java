@@ -41,11 +41,14 @@ public final class LocalBackend implements StampedeBackend {
 
 	private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
+	private final long maximumSize;
+
 	/**
 	 * Creates a backend that holds at most {@code maximumSize} keys, evicting the least
 	 * valuable first when it is full.
 	 */
 	public LocalBackend(long maximumSize) {
+		this.maximumSize = maximumSize;
 		// Maintenance runs on the calling thread: handing it to the common pool costs a
 		// thread wake-up every few reads, more than the maintenance itself.
 		this.entries = Caffeine.newBuilder()
@@ -63,6 +66,11 @@ public final class LocalBackend implements StampedeBackend {
 	@Override
 	public String name() {
 		return "local";
+	}
+
+	@Override
+	public String toString() {
+		return "local, in this JVM, at most " + this.maximumSize + " keys";
 	}
 
 	@Override
