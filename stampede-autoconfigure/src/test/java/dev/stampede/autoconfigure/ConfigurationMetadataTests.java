@@ -26,7 +26,8 @@ class ConfigurationMetadataTests {
 	private static final Set<String> DEFAULTS_FROM_OTHER_SETTINGS = Set.of("stampede.backend",
 			"stampede.health.down-when-backend-down");
 
-	private static final Set<String> WITHOUT_DEFAULT = Set.of("stampede.memcached.servers", "stampede.caches");
+	private static final Set<String> WITHOUT_DEFAULT = Set.of("stampede.memcached.servers", "stampede.caches",
+			"stampede.order");
 
 	private static final List<String> DOCUMENTED_KEYS = List.of("stampede.enabled", "stampede.backend",
 			"stampede.key-prefix", "stampede.memcached.servers", "stampede.memcached.op-timeout",
