@@ -181,21 +181,11 @@ public final class Stampede implements AutoCloseable {
 			Predicate<? super @Nullable T> storeIf) throws E {
 		String keyString = CacheKeys.stringForm(key);
 		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
-		LocalTier tier = site.localTier();
-		long localStamp = 0;
-		if (tier != null) {
-			Envelope local = tier.get(backendKey);
-			if (local != null && local.isFreshAt(this.clock.millis())) {
-				site.stats().record(CacheEvent.LOCAL_HIT);
-				site.stats().called(Outcome.HIT);
-				return (T) local.value();
-			}
-			localStamp = tier.stamp();
-		}
-		Envelope hit = inProcessHit(site, backendKey);
+		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return (T) hit.value();
 		}
+		long localStamp = localStamp(site);
 		try {
 			while (true) {
 				Flights.Flight flight = new Flights.Flight();
@@ -251,21 +241,11 @@ public final class Stampede implements AutoCloseable {
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
 		String keyString = CacheKeys.stringForm(key);
 		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
-		LocalTier tier = site.localTier();
-		long localStamp = 0;
-		if (tier != null) {
-			Envelope local = tier.get(backendKey);
-			if (local != null && local.isFreshAt(this.clock.millis())) {
-				site.stats().record(CacheEvent.LOCAL_HIT);
-				site.stats().called(Outcome.HIT);
-				return CompletableFuture.completedFuture((T) local.value());
-			}
-			localStamp = tier.stamp();
-		}
-		Envelope hit = inProcessHit(site, backendKey);
+		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return CompletableFuture.completedFuture((T) hit.value());
 		}
+		long localStamp = localStamp(site);
 		Flights.Flight flight = new Flights.Flight();
 		Flights.Flight joined = this.flights.join(backendKey, flight);
 		if (joined != null) {
@@ -367,6 +347,28 @@ public final class Stampede implements AutoCloseable {
 
 	private String nextToken() {
 		return this.tokenPrefix + this.tokenCounter.incrementAndGet();
+	}
+
+	// A fresh value this JVM answers with at once: from the cache's local tier, or from an
+	// in-process backend.
+	private @Nullable Envelope freshInThisJvm(CallSite site, String backendKey) {
+		LocalTier tier = site.localTier();
+		if (tier != null) {
+			Envelope local = tier.get(backendKey);
+			if (local != null && local.isFreshAt(this.clock.millis())) {
+				site.stats().record(CacheEvent.LOCAL_HIT);
+				site.stats().called(Outcome.HIT);
+				return local;
+			}
+		}
+		return inProcessHit(site, backendKey);
+	}
+
+	// Taken before the backend is read: what the read brings back is kept in the local tier
+	// only if no eviction came since.
+	private static long localStamp(CallSite site) {
+		LocalTier tier = site.localTier();
+		return (tier != null) ? tier.stamp() : 0;
 	}
 
 	// A fresh value of an in-process backend is returned without a flight: reading it is

@@ -3,7 +3,6 @@ package dev.stampede.benchmarks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.stampede.CacheSettings;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
-import dev.stampede.Envelope;
-import dev.stampede.backend.Slot;
+import dev.stampede.backend.ForwardingBackend;
+import dev.stampede.backend.KeyEventListener;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.redis.RedisBackend;
 import dev.stampede.codec.JdkSerializationCodec;
@@ -143,61 +142,20 @@ public final class WaiterLatency {
 	}
 
 	/** The Redis backend with its notifications switched off: waiters only poll. */
-	private record PollingOnly(StampedeBackend delegate) implements StampedeBackend {
+	private static final class PollingOnly extends ForwardingBackend {
 
-		@Override
-		public String name() {
-			return this.delegate.name();
+		PollingOnly(StampedeBackend delegate) {
+			super(delegate);
 		}
 
 		@Override
-		public Slot read(String key) {
-			return this.delegate.read(key);
+		public AutoCloseable subscribe(KeyEventListener listener) {
+			return () -> {
+			};
 		}
 
 		@Override
-		public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-			return this.delegate.tryLease(key, observed, token, leaseTtl);
-		}
-
-		@Override
-		public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-			return this.delegate.fulfilLease(cache, key, token, envelope, ttl);
-		}
-
-		@Override
-		public void abandonLease(String cache, String key, String token) {
-			this.delegate.abandonLease(cache, key, token);
-		}
-
-		@Override
-		public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
-			return this.delegate.tryRefreshLease(key, token, leaseTtl);
-		}
-
-		@Override
-		public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-			return this.delegate.replace(key, version, envelope, ttl);
-		}
-
-		@Override
-		public void releaseRefreshLease(String key, String token) {
-			this.delegate.releaseRefreshLease(key, token);
-		}
-
-		@Override
-		public void evict(String key) {
-			this.delegate.evict(key);
-		}
-
-		@Override
-		public long generation(String key) {
-			return this.delegate.generation(key);
-		}
-
-		@Override
-		public long nextGeneration(String key) {
-			return this.delegate.nextGeneration(key);
+		public void publishEviction(String cache, String key) {
 		}
 
 	}

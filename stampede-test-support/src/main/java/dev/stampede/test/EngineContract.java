@@ -1,7 +1,6 @@
 package dev.stampede.test;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +21,10 @@ import dev.stampede.FailurePolicy;
 import dev.stampede.Loader;
 import dev.stampede.RefreshMode;
 import dev.stampede.Stampede;
-import dev.stampede.StampedeSettings;
 import dev.stampede.StampedeTimeoutException;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.test.Stampedes.CallResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +37,9 @@ import static org.awaitility.Awaitility.await;
  * across threads and engine instances, takeover of dead leases, bounded waits,
  * exceptions that are never cached. A backend passes by extending this class.
  */
-public abstract class EngineContract {
+public abstract class EngineContract extends EngineSuite {
 
 	private static final String CACHE = "contract";
-
-	private static final String PREFIX = "engine-contract:";
 
 	/** Settings of most tests: long values, 2 s leases, 10 s waits, quick polling. */
 	protected static final CacheSettings SETTINGS = CacheSettings.builder()
@@ -54,27 +49,6 @@ public abstract class EngineContract {
 		.backoffMax(Duration.ofMillis(50))
 		.build();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	/**
-	 * Creates an independent backend instance (its own connection) on the shared
-	 * store: engines made from two of them coordinate only through the store.
-	 */
-	protected abstract StampedeBackend createBackend();
-
-	@AfterEach
-	void closeEnginesAndBackends() throws Exception {
-		// last opened, first closed: engines before their backends before their connections
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-		this.resources.clear();
-	}
-
-	/** Closes {@code resource} after the test, after the engines and backends opened later. */
-	protected void closeAfterTest(AutoCloseable resource) {
-		this.resources.add(resource);
-	}
 
 	@RepeatedTest(20)
 	void sixtyFourThreadsOnAColdKeyMakeOneLoaderCall() {
@@ -592,17 +566,9 @@ public abstract class EngineContract {
 
 	/** Creates an engine on a new backend instance, closed after the test. */
 	protected Stampede engine(CacheSettings settings) {
-		StampedeBackend backend = createBackend();
-		Stampede engine = new Stampede(backend, new StampedeSettings(settings, Map.of()), PREFIX, Clock.systemUTC());
-		this.resources.add(backend);
-		this.resources.add(engine);
-		return engine;
+		return engine(createBackend(), settings);
 	}
 
-	/** A key no other test uses. */
-	protected static String uniqueKey() {
-		return "key-" + UUID.randomUUID();
-	}
 
 	private static CacheSettings withWait(Duration maxWait, FailurePolicy onWaitTimeout) {
 		return CacheSettings.from(SETTINGS).maxWait(maxWait).onWaitTimeout(onWaitTimeout).build();

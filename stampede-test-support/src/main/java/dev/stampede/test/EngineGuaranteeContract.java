@@ -8,8 +8,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -27,12 +25,11 @@ import dev.stampede.Stampede;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeInterruptedException;
 import dev.stampede.StampedeSettings;
-import dev.stampede.backend.KeyEventListener;
+import dev.stampede.backend.ForwardingBackend;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.test.HoldingBackend.Hold;
 import dev.stampede.test.HoldingBackend.Operation;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -46,11 +43,9 @@ import static org.awaitility.Awaitility.await;
  * is given back on every path, including a failed write and an engine that closes with
  * refreshes still queued. A backend passes by extending this class.
  */
-public abstract class EngineGuaranteeContract {
+public abstract class EngineGuaranteeContract extends EngineSuite {
 
 	private static final String CACHE = "guarantees";
-
-	private static final String PREFIX = "engine-guarantees:";
 
 	private static final CacheSettings SETTINGS = CacheSettings.builder()
 		.ttl(Duration.ofMinutes(1))
@@ -59,23 +54,6 @@ public abstract class EngineGuaranteeContract {
 		.backoffMax(Duration.ofMillis(50))
 		.build();
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	/** Creates an independent backend instance (its own connection) on the shared store. */
-	protected abstract StampedeBackend createBackend();
-
-	@AfterEach
-	void closeEnginesAndBackends() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-		this.resources.clear();
-	}
-
-	/** Closes {@code resource} after the test, after the engines and backends opened later. */
-	protected void closeAfterTest(AutoCloseable resource) {
-		this.resources.add(resource);
-	}
 
 	// Guarantee: after evict(key) returns, no call in this JVM returns the old value.
 	@RepeatedTest(3)
@@ -194,9 +172,9 @@ public abstract class EngineGuaranteeContract {
 			.refresh(RefreshMode.ASYNC)
 			.build();
 		StampedeBackend backend = createBackend();
-		this.resources.add(backend);
 		// One refresh thread: the second refresh waits in the queue.
-		Stampede engine = new Stampede(backend, new StampedeSettings(stale, Map.of()), PREFIX, clock, 1, 16);
+		Stampede engine = engine(backend,
+				new Stampede(backend, new StampedeSettings(stale, Map.of()), keyPrefix(), clock, 1, 16));
 		Stampede other = engine(createBackend(), stale, clock);
 		String busy = uniqueKey();
 		String queued = uniqueKey();
@@ -226,12 +204,6 @@ public abstract class EngineGuaranteeContract {
 		await().atMost(Duration.ofSeconds(10)).until(() -> stats(engine).leasesHeld() == 0);
 	}
 
-	private Stampede engine(StampedeBackend backend, CacheSettings settings, Clock clock) {
-		Stampede engine = new Stampede(backend, new StampedeSettings(settings, Map.of()), PREFIX, clock);
-		this.resources.add(backend);
-		this.resources.add(engine);
-		return engine;
-	}
 
 	private static CacheStats stats(Stampede engine) {
 		return engine.inspection().stats(CACHE);
@@ -262,15 +234,7 @@ public abstract class EngineGuaranteeContract {
 		}
 	}
 
-	private static FutureTask<Object> start(Callable<Object> call) {
-		FutureTask<Object> task = new FutureTask<>(call);
-		new Thread(task, "caller").start();
-		return task;
-	}
 
-	private static String uniqueKey() {
-		return "key-" + UUID.randomUUID();
-	}
 
 	/** A clock a test moves forward, to make values stale without waiting. */
 	private static final class MutableClock extends Clock {
@@ -307,7 +271,7 @@ public abstract class EngineGuaranteeContract {
 	 * Passes every operation to a real backend, and fails one chosen operation once, as
 	 * a server that times out on one request and then answers again.
 	 */
-	private static final class FlakyBackend implements StampedeBackend {
+	private static final class FlakyBackend extends ForwardingBackend {
 
 		final AtomicBoolean failNextFulfil = new AtomicBoolean();
 
@@ -315,20 +279,8 @@ public abstract class EngineGuaranteeContract {
 
 		private final AtomicBoolean refreshLeaseTaken = new AtomicBoolean();
 
-		private final StampedeBackend delegate;
-
 		FlakyBackend(StampedeBackend delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public String name() {
-			return this.delegate.name();
-		}
-
-		@Override
-		public boolean isInProcess() {
-			return this.delegate.isInProcess();
+			super(delegate);
 		}
 
 		@Override
@@ -337,12 +289,7 @@ public abstract class EngineGuaranteeContract {
 					&& this.failReadAfterRefreshLease.compareAndSet(true, false)) {
 				throw new StampedeBackendException("read of '" + key + "' timed out", null);
 			}
-			return this.delegate.read(key);
-		}
-
-		@Override
-		public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-			return this.delegate.tryLease(key, observed, token, leaseTtl);
+			return delegate().read(key);
 		}
 
 		@Override
@@ -350,71 +297,16 @@ public abstract class EngineGuaranteeContract {
 			if (this.failNextFulfil.compareAndSet(true, false)) {
 				throw new StampedeBackendException("write of '" + key + "' timed out", null);
 			}
-			return this.delegate.fulfilLease(cache, key, token, envelope, ttl);
-		}
-
-		@Override
-		public void abandonLease(String cache, String key, String token) {
-			this.delegate.abandonLease(cache, key, token);
+			return delegate().fulfilLease(cache, key, token, envelope, ttl);
 		}
 
 		@Override
 		public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
-			boolean taken = this.delegate.tryRefreshLease(key, token, leaseTtl);
+			boolean taken = delegate().tryRefreshLease(key, token, leaseTtl);
 			if (taken && this.failReadAfterRefreshLease.get()) {
 				this.refreshLeaseTaken.set(true);
 			}
 			return taken;
-		}
-
-		@Override
-		public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-			return this.delegate.replace(key, version, envelope, ttl);
-		}
-
-		@Override
-		public void releaseRefreshLease(String key, String token) {
-			this.delegate.releaseRefreshLease(key, token);
-		}
-
-		@Override
-		public void evict(String key) {
-			this.delegate.evict(key);
-		}
-
-		@Override
-		public long generation(String key) {
-			return this.delegate.generation(key);
-		}
-
-		@Override
-		public long nextGeneration(String key) {
-			return this.delegate.nextGeneration(key);
-		}
-
-		@Override
-		public void publishEviction(String cache, String key) {
-			this.delegate.publishEviction(cache, key);
-		}
-
-		@Override
-		public AutoCloseable subscribe(KeyEventListener listener) {
-			return this.delegate.subscribe(listener);
-		}
-
-		@Override
-		public Duration minimumLeaseTtl() {
-			return this.delegate.minimumLeaseTtl();
-		}
-
-		@Override
-		public Duration maximumTtl() {
-			return this.delegate.maximumTtl();
-		}
-
-		@Override
-		public void close() {
-			this.delegate.close();
 		}
 
 	}

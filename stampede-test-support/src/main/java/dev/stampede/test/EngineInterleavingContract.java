@@ -1,11 +1,8 @@
 package dev.stampede.test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
@@ -18,12 +15,9 @@ import dev.stampede.CacheEvent;
 import dev.stampede.Outcome;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeInterruptedException;
-import dev.stampede.StampedeSettings;
 import dev.stampede.backend.Slot;
-import dev.stampede.backend.StampedeBackend;
 import dev.stampede.test.HoldingBackend.Hold;
 import dev.stampede.test.HoldingBackend.Operation;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -37,29 +31,10 @@ import static org.awaitility.Awaitility.await;
  * before them, interrupts of the threads that own or win a flight, asynchronous
  * callers on many keys at once. A backend passes by extending this class.
  */
-public abstract class EngineInterleavingContract {
+public abstract class EngineInterleavingContract extends EngineSuite {
 
 	private static final String CACHE = "interleaving";
 
-	private static final String PREFIX = "engine-interleaving:";
-
-	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	/** Creates an independent backend instance (its own connection) on the shared store. */
-	protected abstract StampedeBackend createBackend();
-
-	@AfterEach
-	void closeEnginesAndBackends() throws Exception {
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			this.resources.get(i).close();
-		}
-		this.resources.clear();
-	}
-
-	/** Closes {@code resource} after the test, after the engines and backends opened later. */
-	protected void closeAfterTest(AutoCloseable resource) {
-		this.resources.add(resource);
-	}
 
 	@RepeatedTest(3)
 	void anEvictionWinsOverAReadTheBackendAnsweredJustBeforeIt() throws Exception {
@@ -297,25 +272,11 @@ public abstract class EngineInterleavingContract {
 		return new HoldingBackend(createBackend());
 	}
 
-	private Stampede engine(StampedeBackend backend, CacheSettings settings) {
-		Stampede engine = new Stampede(backend, new StampedeSettings(settings, Map.of()), PREFIX, Clock.systemUTC());
-		this.resources.add(backend);
-		this.resources.add(engine);
-		return engine;
-	}
 
 	private static dev.stampede.CacheStats stats(Stampede engine) {
 		return engine.inspection().stats(CACHE);
 	}
 
-	private static FutureTask<Object> start(java.util.concurrent.Callable<Object> call) {
-		FutureTask<Object> task = new FutureTask<>(call);
-		new Thread(task, "caller").start();
-		return task;
-	}
 
-	private static String uniqueKey() {
-		return "key-" + UUID.randomUUID();
-	}
 
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import dev.stampede.Envelope;
-import dev.stampede.backend.KeyEventListener;
+import dev.stampede.backend.ForwardingBackend;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * interleaving that timing alone would rarely produce: the operation has happened on
  * the server, and the caller has not yet acted on its answer.
  */
-public final class HoldingBackend implements StampedeBackend {
+public final class HoldingBackend extends ForwardingBackend {
 
 	/** An operation after which a thread can be held. */
 	public enum Operation {
@@ -37,14 +37,12 @@ public final class HoldingBackend implements StampedeBackend {
 
 	}
 
-	private final StampedeBackend delegate;
-
 	private final AtomicReference<@Nullable Hold> armed = new AtomicReference<>();
 
 	private volatile @Nullable BooleanSupplier leaseRefusal;
 
 	public HoldingBackend(StampedeBackend delegate) {
-		this.delegate = delegate;
+		super(delegate);
 	}
 
 	/**
@@ -63,18 +61,8 @@ public final class HoldingBackend implements StampedeBackend {
 	}
 
 	@Override
-	public String name() {
-		return this.delegate.name();
-	}
-
-	@Override
-	public boolean isInProcess() {
-		return this.delegate.isInProcess();
-	}
-
-	@Override
 	public Slot read(String key) {
-		return after(Operation.READ, key, this.delegate.read(key));
+		return after(Operation.READ, key, delegate().read(key));
 	}
 
 	@Override
@@ -83,72 +71,17 @@ public final class HoldingBackend implements StampedeBackend {
 		if (refusal != null && refusal.getAsBoolean()) {
 			return after(Operation.TRY_LEASE, key, false);
 		}
-		return after(Operation.TRY_LEASE, key, this.delegate.tryLease(key, observed, token, leaseTtl));
+		return after(Operation.TRY_LEASE, key, delegate().tryLease(key, observed, token, leaseTtl));
 	}
 
 	@Override
 	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-		return after(Operation.FULFIL_LEASE, key, this.delegate.fulfilLease(cache, key, token, envelope, ttl));
-	}
-
-	@Override
-	public void abandonLease(String cache, String key, String token) {
-		this.delegate.abandonLease(cache, key, token);
-	}
-
-	@Override
-	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
-		return this.delegate.tryRefreshLease(key, token, leaseTtl);
-	}
-
-	@Override
-	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-		return this.delegate.replace(key, version, envelope, ttl);
-	}
-
-	@Override
-	public void releaseRefreshLease(String key, String token) {
-		this.delegate.releaseRefreshLease(key, token);
-	}
-
-	@Override
-	public void evict(String key) {
-		this.delegate.evict(key);
+		return after(Operation.FULFIL_LEASE, key, delegate().fulfilLease(cache, key, token, envelope, ttl));
 	}
 
 	@Override
 	public long generation(String key) {
-		return after(Operation.GENERATION, key, this.delegate.generation(key));
-	}
-
-	@Override
-	public long nextGeneration(String key) {
-		return this.delegate.nextGeneration(key);
-	}
-
-	@Override
-	public void publishEviction(String cache, String key) {
-		this.delegate.publishEviction(cache, key);
-	}
-
-	@Override
-	public AutoCloseable subscribe(KeyEventListener listener) {
-		return this.delegate.subscribe(listener);
-	}
-
-	@Override
-	public Duration minimumLeaseTtl() {
-		return this.delegate.minimumLeaseTtl();
-	}
-
-	@Override
-	public Duration maximumTtl() {
-		return this.delegate.maximumTtl();
-	}
-
-	@Override
-	public void close() {
-		this.delegate.close();
+		return after(Operation.GENERATION, key, delegate().generation(key));
 	}
 
 	private <T> T after(Operation operation, String key, T result) {
