@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -121,8 +122,15 @@ public class CacheableProtectionPostProcessor
 		if (StringUtils.hasText(cacheable.getCacheResolver()) || this.beanFactory == null) {
 			return false;
 		}
-		CacheManager manager = StringUtils.hasText(cacheable.getCacheManager())
-				? this.beanFactory.getBean(cacheable.getCacheManager(), CacheManager.class) : defaultCacheManager();
+		CacheManager manager;
+		try {
+			manager = StringUtils.hasText(cacheable.getCacheManager())
+					? this.beanFactory.getBean(cacheable.getCacheManager(), CacheManager.class) : defaultCacheManager();
+		}
+		catch (BeansException ex) {
+			// Spring's interceptor reports a cache manager it cannot find, on the call that needs it.
+			return false;
+		}
 		return manager instanceof StampedeCacheManager;
 	}
 
