@@ -1,6 +1,7 @@
 package dev.stampede;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@link EarlyRefresh} (stale and early refresh), {@link Waiters} (wake-ups),
  * {@link Generations} (evicting whole caches), {@link LocalTier} (values kept in this
  * JVM), {@link KeyEvents} (the backend's events), {@link Failures} and
- * {@link WarningLimiter} (failure policies), {@link EngineThreads}.
+ * {@link WarningLimiter} (failure policies), {@link EngineThreads}, {@link DirectAccess} (plain
+ * reads and fenced writes outside a protected call).
  */
 public final class Stampede implements AutoCloseable {
 
@@ -61,6 +63,8 @@ public final class Stampede implements AutoCloseable {
 	private final LeaseLoop leaseLoop;
 
 	private final Refresher refresher;
+
+	private final DirectAccess direct;
 
 	private final EngineThreads threads;
 
@@ -119,6 +123,8 @@ public final class Stampede implements AutoCloseable {
 		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken);
 		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), this.refresher, this.failures, this.flights,
 				waiters, threads, this::nextToken);
+		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
+				this::nextToken, this::observer);
 		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, this.keys, this.generations);
 		Function<String, @Nullable LocalTier> localTiers = this.callSites::localTier;
 		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations));
@@ -269,6 +275,60 @@ public final class Stampede implements AutoCloseable {
 	}
 
 	/**
+	 * Reads {@code key} in {@code cache} without loading it: a fresh value, or a stale
+	 * one within {@code stale-ttl}. It takes no lease and starts no refresh; a key whose
+	 * value is being loaded reads as absent. Counted as a hit, local hit, stale or miss.
+	 * @return the cached value, possibly {@code null}, or empty when nothing servable is cached
+	 * @throws StampedeBackendException if the backend fails and {@code on-backend-failure} is
+	 * {@code fail}; with {@code call-through} the key reads as absent
+	 */
+	public Optional<Cached> peek(String cache, Object key) {
+		return this.direct.peek(this.callSites.programmatic(cache), key);
+	}
+
+	/**
+	 * Reads as {@link #peek} does without blocking the caller: a backend across a
+	 * network is read on Stampede's own threads.
+	 */
+	public CompletableFuture<Optional<Cached>> peekAsync(String cache, Object key) {
+		return this.direct.peekAsync(this.callSites.programmatic(cache), key);
+	}
+
+	/**
+	 * Stores {@code value} as the value of {@code key} in {@code cache}, fresh for the
+	 * cache's {@code ttl}, without calling any loader. The write is fenced: an eviction
+	 * of the key or of the whole cache that comes after the put read the key is never
+	 * undone, and a load that was under way when the put began cannot overwrite it with
+	 * older data (its lease is ended). When the key changed between the put's read and
+	 * its write, or the value cannot be stored ({@code null} with {@code cache-nulls} off,
+	 * too large, a backend failure under {@code call-through}), the key is evicted
+	 * instead, so the cache never keeps a value older than the put. Local tiers forget
+	 * the key as on an eviction.
+	 * @return whether {@code value} was stored
+	 * @throws StampedeSerializationException if the value cannot be encoded; the key is evicted
+	 * @throws StampedeBackendException if the backend fails and {@code on-backend-failure} is {@code fail}
+	 */
+	public boolean put(String cache, Object key, @Nullable Object value) {
+		DirectAccess.Put result;
+		try {
+			result = this.direct.put(this.callSites.programmatic(cache), key, value);
+		}
+		catch (RuntimeException ex) {
+			try {
+				evict(cache, key);
+			}
+			catch (RuntimeException suppressed) {
+				ex.addSuppressed(suppressed);
+			}
+			throw ex;
+		}
+		if (result == DirectAccess.Put.EVICT) {
+			evict(cache, key);
+		}
+		return result == DirectAccess.Put.STORED;
+	}
+
+	/**
 	 * Removes {@code key} from {@code cache}, and ends any lease on it so that the next
 	 * reader loads fresh data. A value being computed at this moment is not written
 	 * (fencing), and a read answered before the eviction does not put the old value
@@ -408,6 +468,13 @@ public final class Stampede implements AutoCloseable {
 			logger.debug("Could not publish the eviction of cache '{}' key '{}': {}", cache, keyString,
 					ex.getMessage());
 		}
+	}
+
+	/**
+	 * A value found by {@link #peek}.
+	 * @param value the cached value; {@code null} when {@code null} was cached
+	 */
+	public record Cached(@Nullable Object value) {
 	}
 
 	@SuppressWarnings("unchecked")

@@ -18,8 +18,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Fires many concurrent requests at one cold product through the real HTTP stack,
- * protected or not, and reports how many queries the database ran for them.
+ * Fires many concurrent requests at one cold product through the real HTTP stack, by
+ * one of three paths, and reports how many queries the database ran for them:
+ * {@code stampede} ({@code @StampedeProtected}), {@code cacheable}
+ * ({@code @Cacheable(sync = true)} on Stampede's cache manager) or {@code unprotected}.
  */
 @RestController
 class DemoController {
@@ -37,16 +39,24 @@ class DemoController {
 		this.repository = repository;
 	}
 
+	// protected=false is the unprotected variant, as it was before there were three.
 	@PostMapping("/demo/stampede")
 	DemoResult stampede(@RequestParam(defaultValue = "200") int callers,
-			@RequestParam(name = "protected", defaultValue = "true") boolean protect, HttpServletRequest request)
-			throws Exception {
+			@RequestParam(name = "protected", defaultValue = "true") boolean protect,
+			@RequestParam(required = false) String variant, HttpServletRequest request) throws Exception {
 		if (callers < 1 || callers > MAX_CALLERS) {
 			throw new IllegalArgumentException("callers must be between 1 and " + MAX_CALLERS + ", was " + callers);
 		}
+		String chosen = (variant != null) ? variant : protect ? "stampede" : "unprotected";
+		String path = switch (chosen) {
+			case "stampede" -> "";
+			case "cacheable" -> "/cacheable";
+			case "unprotected" -> "/unprotected";
+			default -> throw new IllegalArgumentException(
+					"variant must be stampede, cacheable or unprotected, was " + variant);
+		};
 		long id = this.coldProducts.getAndDecrement();
-		URI uri = URI.create("http://127.0.0.1:" + request.getLocalPort() + "/products/" + id
-				+ (protect ? "" : "/unprotected"));
+		URI uri = URI.create("http://127.0.0.1:" + request.getLocalPort() + "/products/" + id + path);
 		long queriesBefore = this.repository.queries();
 		List<CompletableFuture<Long>> calls = new ArrayList<>();
 		for (int i = 0; i < callers; i++) {
@@ -56,8 +66,8 @@ class DemoController {
 		}
 		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
 		double[] millis = calls.stream().mapToDouble((call) -> call.join() / 1_000_000.0).sorted().toArray();
-		return new DemoResult(callers, protect, id, this.repository.queries() - queriesBefore,
-				percentile(millis, 50), percentile(millis, 99));
+		return new DemoResult(callers, !"unprotected".equals(chosen), chosen, id,
+				this.repository.queries() - queriesBefore, percentile(millis, 50), percentile(millis, 99));
 	}
 
 	private static double percentile(double[] sorted, int percentile) {
@@ -68,13 +78,15 @@ class DemoController {
 	/**
 	 * What one demo did.
 	 * @param callers concurrent requests fired
-	 * @param protect whether they went through the protected method
+	 * @param protect whether they went through a protected method
+	 * @param variant the path they took: stampede, cacheable or unprotected
 	 * @param product the cold product they read
 	 * @param queries queries the database ran for them, by its own statistics
 	 * @param p50Millis median request latency
 	 * @param p99Millis 99th percentile request latency
 	 */
-	record DemoResult(int callers, boolean protect, long product, long queries, double p50Millis, double p99Millis) {
+	record DemoResult(int callers, boolean protect, String variant, long product, long queries, double p50Millis,
+			double p99Millis) {
 	}
 
 }

@@ -26,6 +26,11 @@ class ProductController {
 		return ResponseEntity.of(this.service.find(id));
 	}
 
+	@GetMapping("/products/{id}/cacheable")
+	ResponseEntity<Product> cacheable(@PathVariable long id) {
+		return ResponseEntity.of(this.service.findCacheable(id));
+	}
+
 	@GetMapping("/products/{id}/unprotected")
 	ResponseEntity<Product> unprotected(@PathVariable long id) {
 		return ResponseEntity.of(this.service.findUnprotected(id));

@@ -5,12 +5,15 @@ import java.util.Optional;
 import dev.stampede.annotation.StampedeEvict;
 import dev.stampede.annotation.StampedeProtected;
 
+import org.springframework.cache.annotation.Cacheable;
 import org.springframework.stereotype.Service;
 
 /**
  * The service Stampede protects: however many requests miss a product at once, the
- * database runs one query. {@link #findUnprotected} is the same lookup without
- * protection, to compare.
+ * database runs one query, whether the lookup is annotated {@code @StampedeProtected}
+ * ({@link #find}) or, with {@code stampede.spring-cache.enabled}, Spring's
+ * {@code @Cacheable} ({@link #findCacheable}). {@link #findUnprotected} is the same
+ * lookup without protection, to compare.
  */
 @Service
 public class ProductService {
@@ -23,6 +26,13 @@ public class ProductService {
 
 	@StampedeProtected(cache = "products", key = "#id", ttl = "30s")
 	public Optional<Product> find(long id) {
+		return this.repository.slowQuery(id);
+	}
+
+	// Spring's own annotation; the cache is Stampede's, so it shares the products cache's
+	// entries and its settings (stampede.caches.products.*) with find.
+	@Cacheable(cacheNames = "products", key = "#id", sync = true)
+	public Optional<Product> findCacheable(long id) {
 		return this.repository.slowQuery(id);
 	}
 

@@ -50,6 +50,22 @@ abstract class AbstractSampleTests {
 	}
 
 	@Test
+	void theDemoRunsOneQueryThroughCacheableOnStampede() throws Exception {
+		String cacheableRun = post("/demo/stampede?callers=40&variant=cacheable");
+		assertThat(JsonPath.<Integer>read(cacheableRun, "$.queries")).isEqualTo(1);
+		assertThat(JsonPath.<String>read(cacheableRun, "$.variant")).isEqualTo("cacheable");
+	}
+
+	@Test
+	void thirtyTwoConcurrentRequestsThroughCacheableRunOneQuery() {
+		long before = this.repository.queries();
+		List<CallResult> outcomes = Stampedes.run(32, () -> get("/products/6/cacheable"));
+		assertThat(this.repository.queries() - before).isEqualTo(1);
+		assertThat(outcomes).extracting(CallResult::value)
+			.allSatisfy((body) -> assertThat((String) body).contains("\"id\":6"));
+	}
+
+	@Test
 	void anUpdateEvictsTheProductSoTheNextReadSeesIt() throws Exception {
 		get("/products/8");
 		HttpRequest put = HttpRequest.newBuilder(uri("/products/8"))

@@ -20,8 +20,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo page in real headless Chromium: a click fires the demo, and the page shows
- * the database queries it cost and charts them.
+ * The demo page in real headless Chromium: a click fires the demo by one of its three
+ * paths, and the page shows the database queries it cost and charts them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DemoPageBrowserTest {
@@ -57,7 +57,7 @@ class DemoPageBrowserTest {
 	}
 
 	@Test
-	void firingTheDemoShowsOneQueryProtectedAndManyUnprotectedAndChartsThem() {
+	void firingTheDemoShowsOneQueryProtectedOrThroughCacheableAndManyUnprotectedAndChartsThem() {
 		this.browser.get("http://127.0.0.1:" + this.port + "/");
 		WebDriverWait wait = new WebDriverWait(this.browser, Duration.ofSeconds(60));
 		WebElement callers = this.browser.findElement(By.id("callers"));
@@ -75,6 +75,13 @@ class DemoPageBrowserTest {
 		wait.until((driver) -> driver.findElements(By.cssSelector("tr.run")).size() == 2);
 		WebElement unprotectedRun = this.browser.findElements(By.cssSelector("tr.run")).get(0);
 		assertThat(Integer.parseInt(unprotectedRun.getAttribute("data-queries"))).isGreaterThan(1);
+		callers.clear();
+		callers.sendKeys("30");
+		this.browser.findElement(By.id("fire-cacheable")).click();
+		wait.until((driver) -> driver.findElements(By.cssSelector("tr.run")).size() == 3);
+		WebElement cacheableRun = this.browser.findElements(By.cssSelector("tr.run")).get(0);
+		assertThat(cacheableRun.getAttribute("data-variant")).isEqualTo("cacheable");
+		assertThat(cacheableRun.getAttribute("data-queries")).isEqualTo("1");
 		wait.until((driver) -> Integer.parseInt(driver.findElement(By.id("total-queries")).getText()) >= 2
 				&& Integer.parseInt(driver.findElement(By.id("chart")).getAttribute("data-points")) >= 2);
 		assertThat(Integer.parseInt(this.browser.findElement(By.id("total-waiters")).getText())).isPositive();

@@ -27,7 +27,7 @@ class ConfigurationMetadataTests {
 			"stampede.health.down-when-backend-down");
 
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("stampede.memcached.servers", "stampede.caches",
-			"stampede.order");
+			"stampede.order", "stampede.spring-cache.cache-names");
 
 	private static final List<String> DOCUMENTED_KEYS = List.of("stampede.enabled", "stampede.backend",
 			"stampede.key-prefix", "stampede.memcached.servers", "stampede.memcached.op-timeout",
@@ -38,7 +38,8 @@ class ConfigurationMetadataTests {
 			"stampede.defaults.cache-nulls", "stampede.defaults.on-backend-failure",
 			"stampede.defaults.on-wait-timeout", "stampede.defaults.refresh", "stampede.defaults.early-refresh-beta",
 			"stampede.defaults.local-ttl", "stampede.defaults.local-max-size", "stampede.caches",
-			"stampede.refresh.threads", "stampede.refresh.queue-capacity", "stampede.health.down-when-backend-down");
+			"stampede.refresh.threads", "stampede.refresh.queue-capacity", "stampede.health.down-when-backend-down",
+			"stampede.spring-cache.enabled", "stampede.spring-cache.cache-names");
 
 	@Test
 	void everyKeyHasADescription() throws Exception {
@@ -91,6 +92,13 @@ class ConfigurationMetadataTests {
 				.usingRecursiveComparison()
 				.isEqualTo(new StampedeProperties());
 		}
+	}
+
+	@Test
+	void springCacheIsOffUnlessEnabled() throws Exception {
+		List<Object> defaults = JsonPath.read(metadata(),
+				"$.properties[?(@.name == 'stampede.spring-cache.enabled')].defaultValue");
+		assertThat(defaults).containsExactly(new StampedeCacheProperties().isEnabled());
 	}
 
 	@Test

@@ -20,8 +20,8 @@ import org.springframework.data.redis.cache.RedisCacheWriter;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * One JVM of a harness variant that runs on this project's Spring Boot: Stampede or
- * Spring's {@code @Cacheable}. The harness passes the variant and the servers as
+ * One JVM of a harness variant that runs on this project's Spring Boot: Stampede,
+ * Spring's {@code @Cacheable} on Redis, or Spring's {@code @Cacheable} on Stampede. The harness passes the variant and the servers as
  * system properties ({@code harness.*}, {@code stampede.*}, {@code spring.data.redis.*}).
  */
 public final class BootWorker {
@@ -31,8 +31,11 @@ public final class BootWorker {
 
 	public static void main(String[] args) throws Exception {
 		Variant variant = Variant.valueOf(System.getProperty("harness.variant"));
-		Class<?> application = (variant.worker() == Variant.Worker.STAMPEDE) ? StampedeApplication.class
-				: CacheableApplication.class;
+		Class<?> application = switch (variant.worker()) {
+			case STAMPEDE -> StampedeApplication.class;
+			case CACHEABLE_ON_STAMPEDE, SYNC_CACHEABLE_ON_STAMPEDE -> StampedeCacheApplication.class;
+			default -> CacheableApplication.class;
+		};
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
 			.web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off")
@@ -50,11 +53,11 @@ public final class BootWorker {
 				StampedeProducts products = context.getBean(StampedeProducts.class);
 				yield (key) -> isLongLived(key) ? products.longLived(key) : products.product(key);
 			}
-			case CACHEABLE -> {
+			case CACHEABLE, CACHEABLE_ON_STAMPEDE -> {
 				CacheableProducts products = context.getBean(CacheableProducts.class);
 				yield (key) -> isLongLived(key) ? products.longLived(key) : products.product(key);
 			}
-			case SYNC_CACHEABLE -> {
+			case SYNC_CACHEABLE, SYNC_CACHEABLE_ON_STAMPEDE -> {
 				SyncCacheableProducts products = context.getBean(SyncCacheableProducts.class);
 				yield (key) -> isLongLived(key) ? products.longLived(key) : products.product(key);
 			}
@@ -84,6 +87,28 @@ public final class BootWorker {
 		@Bean
 		StampedeProducts stampedeProducts(Database database) {
 			return new StampedeProducts(database);
+		}
+
+	}
+
+	/**
+	 * Spring's caching annotations on Stampede's cache manager, as an application gets
+	 * them from {@code stampede.spring-cache.enabled=true} with nothing else changed.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@EnableCaching
+	@Import(HarnessDatabase.class)
+	static class StampedeCacheApplication {
+
+		@Bean
+		CacheableProducts cacheableProducts(Database database) {
+			return new CacheableProducts(database);
+		}
+
+		@Bean
+		SyncCacheableProducts syncCacheableProducts(Database database) {
+			return new SyncCacheableProducts(database);
 		}
 
 	}

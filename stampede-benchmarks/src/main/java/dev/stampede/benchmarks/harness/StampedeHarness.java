@@ -207,7 +207,7 @@ public final class StampedeHarness {
 		command.add("-Dspring.data.redis.host=" + ServerProcess.HOST);
 		command.add("-Dspring.data.redis.port=" + this.redis.port());
 		command.add("-Dspring.data.redis.timeout=500ms");
-		if (variant.worker() == Variant.Worker.STAMPEDE) {
+		if (variant.worker().usesStampede()) {
 			command.add("-Dstampede.backend=" + variant.store().name().toLowerCase());
 			command.add("-Dstampede.memcached.servers=" + this.memcached.address());
 		}

@@ -32,6 +32,14 @@ public enum Variant {
 	CACHEABLE_SYNC_LOCKING("@Cacheable sync + lock", "@Cacheable(sync = true), Redis, locking writer", Store.REDIS, Worker.SYNC_CACHEABLE,
 			"harness.locking-writer=true"),
 
+	/** Spring's {@code @Cacheable(sync = true)} on Stampede's cache manager ({@code stampede.spring-cache.enabled}), on Redis. */
+	CACHEABLE_SYNC_ON_STAMPEDE("@Cacheable sync on Stampede", "@Cacheable(sync = true) on Stampede, Redis", Store.REDIS,
+			Worker.SYNC_CACHEABLE_ON_STAMPEDE, "stampede.spring-cache.enabled=true", "stampede.caches.hits.ttl=1h"),
+
+	/** Spring's plain {@code @Cacheable} on Stampede's cache manager, which Stampede protects as {@code sync = true}, on Redis. */
+	CACHEABLE_ON_STAMPEDE("@Cacheable on Stampede", "@Cacheable on Stampede, Redis", Store.REDIS,
+			Worker.CACHEABLE_ON_STAMPEDE, "stampede.spring-cache.enabled=true", "stampede.caches.hits.ttl=1h"),
+
 	/** JetCache 2.7 {@code @Cached} + {@code @CachePenetrationProtect} on Redis, in a Spring Boot 3.5 application. */
 	JETCACHE("JetCache", "JetCache @Cached + @CachePenetrationProtect, Redis", Store.REDIS, Worker.JETCACHE);
 
@@ -88,7 +96,12 @@ public enum Variant {
 	/** The application a variant's JVMs run. */
 	public enum Worker {
 
-		STAMPEDE, CACHEABLE, SYNC_CACHEABLE, JETCACHE
+		STAMPEDE, CACHEABLE, SYNC_CACHEABLE, CACHEABLE_ON_STAMPEDE, SYNC_CACHEABLE_ON_STAMPEDE, JETCACHE;
+
+		/** Whether Stampede caches its values, so that it needs {@code stampede.*} to find its backend. */
+		public boolean usesStampede() {
+			return this == STAMPEDE || this == CACHEABLE_ON_STAMPEDE || this == SYNC_CACHEABLE_ON_STAMPEDE;
+		}
 
 	}
 

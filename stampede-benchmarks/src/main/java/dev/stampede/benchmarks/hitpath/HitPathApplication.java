@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.stampede.Stampede;
 import dev.stampede.benchmarks.harness.CacheableProducts;
 import dev.stampede.benchmarks.harness.StampedeProducts;
 import dev.stampede.benchmarks.worker.Database;
+import dev.stampede.cache.StampedeCacheManager;
 import net.rubyeye.xmemcached.MemcachedClient;
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
 import net.rubyeye.xmemcached.command.BinaryCommandFactory;
@@ -21,6 +23,7 @@ import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.cache.support.SimpleCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -29,7 +32,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * One application with the harness's Stampede and {@code @Cacheable} products on the
  * store named by {@code bench.store}:
  * Stampede through its auto-configuration, {@code @Cacheable} through the cache
- * manager an application would define for that store.
+ * manager an application would define for that store, and {@code @Cacheable} on
+ * Stampede's own cache manager.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -53,6 +57,18 @@ class HitPathApplication {
 	}
 
 	@Bean
+	StampedeCacheableProducts stampedeCacheableProducts(Database database) {
+		return new StampedeCacheableProducts(database);
+	}
+
+	// Named by the Stampede @Cacheable; the store's own manager stays the default of every other.
+	@Bean
+	StampedeCacheManager stampedeCacheManager(Stampede stampede) {
+		return new StampedeCacheManager(stampede);
+	}
+
+	@Bean
+	@Primary
 	CacheManager cacheManager(Environment environment, ObjectProvider<RedisConnectionFactory> redis)
 			throws IOException {
 		String store = environment.getRequiredProperty("bench.store");

@@ -27,10 +27,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A cache hit, read three ways from the same store: the store's own client
- * ({@code raw}), a {@code @Cacheable} method ({@code cacheable}), and a
- * {@code @StampedeProtected} method ({@code stampede}). Each store runs in its own
- * fork, with its own server on a free loopback port.
+ * A cache hit, read four ways from the same store: the store's own client
+ * ({@code raw}), a {@code @Cacheable} method on the store's Spring cache
+ * ({@code cacheable}), a {@code @StampedeProtected} method ({@code stampede}), and a
+ * {@code @Cacheable} method on Stampede's cache manager ({@code cacheableOnStampede}).
+ * Each store runs in its own fork, with its own server on a free loopback port.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +55,8 @@ public class HitPathBenchmark {
 	private StampedeProducts stampedeProducts;
 
 	private CacheableProducts cacheableProducts;
+
+	private StampedeCacheableProducts cacheableOnStampedeProducts;
 
 	@Setup
 	public void setUp() throws Exception {
@@ -80,8 +83,10 @@ public class HitPathBenchmark {
 		this.raw = RawStore.of(this.store, this.server);
 		this.stampedeProducts = this.context.getBean(StampedeProducts.class);
 		this.cacheableProducts = this.context.getBean(CacheableProducts.class);
+		this.cacheableOnStampedeProducts = this.context.getBean(StampedeCacheableProducts.class);
 		this.stampedeProducts.product(ID);
 		this.cacheableProducts.product(ID);
+		this.cacheableOnStampedeProducts.product(ID);
 	}
 
 	@TearDown
@@ -106,6 +111,11 @@ public class HitPathBenchmark {
 	@Benchmark
 	public Product stampede() {
 		return this.stampedeProducts.product(ID);
+	}
+
+	@Benchmark
+	public Product cacheableOnStampede() {
+		return this.cacheableOnStampedeProducts.product(ID);
 	}
 
 }

@@ -42,4 +42,16 @@ class StampedeHarnessTests {
 		});
 	}
 
+	@Test
+	void measuresCacheableOnStampedeAsOneLoadPerRoundAcrossJvms(@TempDir Path logs) throws Exception {
+		List<StampedeHarness.Result> results = StampedeHarness.run(SMALL, List.of(Variant.CACHEABLE_ON_STAMPEDE), logs);
+
+		assertThat(results.get(0).coldRounds()).hasSize(3).allSatisfy((round) -> {
+			assertThat(round.calls()).isEqualTo(12);
+			assertThat(round.loads()).as("a plain @Cacheable on Stampede loads once across both JVMs").isOne();
+			assertThat(round.errors()).isZero();
+		});
+		assertThat(results.get(0).hit().loads()).as("hit keys were primed and outlive the run").isZero();
+	}
+
 }
