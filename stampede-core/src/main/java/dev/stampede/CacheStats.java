@@ -15,13 +15,20 @@ public final class CacheStats {
 
 	private static final Outcome[] OUTCOMES = Outcome.values();
 
+	private static final UnreadableReason[] REASONS = UnreadableReason.values();
+
 	private final LongAdder[] counts = new LongAdder[OUTCOMES.length];
+
+	private final LongAdder[] unreadable = new LongAdder[REASONS.length];
 
 	private final Set<String> heldLeases = ConcurrentHashMap.newKeySet();
 
 	CacheStats() {
 		for (int i = 0; i < this.counts.length; i++) {
 			this.counts[i] = new LongAdder();
+		}
+		for (int i = 0; i < this.unreadable.length; i++) {
+			this.unreadable[i] = new LongAdder();
 		}
 	}
 
@@ -32,6 +39,15 @@ public final class CacheStats {
 	/** How many times {@code outcome} happened. */
 	public long count(Outcome outcome) {
 		return this.counts[outcome.ordinal()].sum();
+	}
+
+	void record(UnreadableReason reason) {
+		this.unreadable[reason.ordinal()].increment();
+	}
+
+	/** How many calls found data they could not use for {@code reason}: the parts of {@link Outcome#UNREADABLE}. */
+	public long count(UnreadableReason reason) {
+		return this.unreadable[reason.ordinal()].sum();
 	}
 
 	void leaseTaken(String key) {

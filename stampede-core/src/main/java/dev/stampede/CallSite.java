@@ -1,5 +1,7 @@
 package dev.stampede;
 
+import java.lang.reflect.Type;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,14 +23,17 @@ public final class CallSite {
 
 	private final Class<?> valueType;
 
+	private final Type declaredType;
+
 	CallSite(String cache, CacheSettings settings, String origin, @Nullable LocalTier localTier,
-			CacheStats stats, Class<?> valueType) {
+			CacheStats stats, Class<?> valueType, Type declaredType) {
 		this.cache = cache;
 		this.settings = settings;
 		this.origin = origin;
 		this.localTier = localTier;
 		this.stats = stats;
 		this.valueType = valueType;
+		this.declaredType = declaredType;
 	}
 
 	/** The cache name. */
@@ -53,6 +58,14 @@ public final class CallSite {
 	/** Type of the values this call site returns; a stored value of another type is a miss. */
 	public Class<?> valueType() {
 		return this.valueType;
+	}
+
+	/**
+	 * The generic type this call site declares it returns, such as {@code List<Product>};
+	 * the codec reads stored values as it, and reads no class it does not reach.
+	 */
+	public Type declaredType() {
+		return this.declaredType;
 	}
 
 	/** Counters of the cache. */

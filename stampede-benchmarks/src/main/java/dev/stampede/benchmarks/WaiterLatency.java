@@ -1,5 +1,6 @@
 package dev.stampede.benchmarks;
 
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -151,8 +152,8 @@ public final class WaiterLatency {
 		}
 
 		@Override
-		public Slot read(String key) {
-			return this.delegate.read(key);
+		public Slot read(String key, Type valueType) {
+			return this.delegate.read(key, valueType);
 		}
 
 		@Override
