@@ -2,7 +2,7 @@ package dev.stampede.autoconfigure;
 
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
-import dev.stampede.codec.ValueCodec;
+import dev.stampede.codec.RecordCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +28,13 @@ class MemcachedBackendConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackendConfiguration.class);
 
 	@Bean
-	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec) {
+	StampedeBackend stampedeBackend(StampedeProperties properties, RecordCodec records) {
 		logger.info("Stampede uses the memcached backend");
-		return StampedePropertiesMapper.withCircuitBreaker(connect(properties.getMemcached(), codec),
+		return StampedePropertiesMapper.withCircuitBreaker(connect(properties.getMemcached(), records),
 				properties.getCircuitBreaker());
 	}
 
-	private static MemcachedBackend connect(StampedeProperties.Memcached properties, ValueCodec codec) {
+	private static MemcachedBackend connect(StampedeProperties.Memcached properties, RecordCodec records) {
 		String servers = properties.getServers();
 		if (!StringUtils.hasText(servers)) {
 			throw new InvalidConfigurationPropertyValueException("stampede.memcached.servers", servers,
@@ -43,7 +43,7 @@ class MemcachedBackendConfiguration {
 		MemcachedBackend backend;
 		try {
 			backend = MemcachedBackend.connect(servers, properties.getOpTimeout(), properties.getConnectTimeout(),
-					codec);
+					records);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("stampede.memcached.servers", servers,

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.redis.RedisBackend;
-import dev.stampede.codec.ValueCodec;
+import dev.stampede.codec.RecordCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,8 @@ class RedisBackendConfiguration {
 	private static final Duration SLOW_COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
 	@Bean
-	StampedeBackend stampedeBackend(ObjectProvider<RedisConnectionFactory> connectionFactories, ValueCodec codec,
-			StampedeProperties properties) {
+	StampedeBackend stampedeBackend(ObjectProvider<RedisConnectionFactory> connectionFactories,
+			RecordCodec records, StampedeProperties properties) {
 		logger.info("Stampede uses the redis backend");
 		RedisConnectionFactory connectionFactory = connectionFactories.getIfUnique();
 		if (connectionFactory == null) {
@@ -50,7 +50,7 @@ class RedisBackendConfiguration {
 						+ "wants less, such as spring.data.redis.timeout=500ms", timeout.toMillis());
 			}
 		}
-		return StampedePropertiesMapper.withCircuitBreaker(new RedisBackend(connectionFactory, codec),
+		return StampedePropertiesMapper.withCircuitBreaker(new RedisBackend(connectionFactory, records),
 				properties.getCircuitBreaker());
 	}
 
