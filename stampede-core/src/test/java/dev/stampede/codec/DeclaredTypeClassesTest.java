@@ -67,6 +67,16 @@ class DeclaredTypeClassesTest {
 	}
 
 	@Test
+	void objectAndSerializableReachNothingButTheJdksValuesAndTheAllowedPackages() {
+		for (Class<?> declared : List.of(Object.class, Serializable.class)) {
+			DeclaredTypeClasses classes = new DeclaredTypeClasses(declared, List.of("dev.stampede.codec.gadget"));
+			assertThat(classes.permits(Gadget.class)).as("allowed package, declared %s", declared).isTrue();
+			assertThat(classes.permits(Holder.class)).as("declared %s", declared).isFalse();
+			assertThat(classes.permits(HashMap.class)).as("declared %s", declared).isTrue();
+		}
+	}
+
+	@Test
 	void anAllowedPackageHoldsItsSubpackagesButNotItsNamesakes() {
 		DeclaredTypeClasses classes = new DeclaredTypeClasses(Object.class, List.of("dev.stampede"));
 		assertThat(classes.permits(Gadget.class)).isTrue();
