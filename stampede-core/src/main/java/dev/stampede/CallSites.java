@@ -47,7 +47,10 @@ final class CallSites {
 		settings.caches().keySet().forEach((cache) -> checkUnder("caches." + cache + ".", settings(cache)));
 	}
 
-	/** Resolves and registers a call site; see {@link Stampede#callSite(String, CacheSettings.Overrides, String, Type)}. */
+	/**
+	 * Resolves and registers a call site; see
+	 * {@link Stampede#callSite(String, CacheSettings.Overrides, String, Type)}.
+	 */
 	CallSite register(String cache, CacheSettings.Overrides overrides, String origin, Type declaredType) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
 		checkLimits(resolved);

@@ -88,8 +88,8 @@ final class StampedePropertiesMapper {
 			Supplier<List<String>> applicationPackages) {
 		if (codec.getFormat() == StampedeProperties.Format.JSON) {
 			if (!ClassUtils.isPresent(JACKSON, classLoader)) {
-				throw invalid("codec.format", "json", "the json format needs Jackson 3 "
-						+ "(tools.jackson.core:jackson-databind); add org.springframework.boot:spring-boot-starter-jackson");
+				throw invalid("codec.format", "json", "the json format needs Jackson 3 (tools.jackson.core:"
+						+ "jackson-databind); add org.springframework.boot:spring-boot-starter-jackson");
 			}
 			return new JsonCodec();
 		}

@@ -37,9 +37,8 @@ abstract class AbstractSharedBackendAnnotationTests extends AbstractAnnotationTe
 		StampedeBackend backend = this.stampede.inspection().backend();
 		assertThat(backend.tryLease(key, Slot.EMPTY, "planter", Duration.ofSeconds(2))).isTrue();
 		long now = System.currentTimeMillis();
-		assertThat(backend.fulfilLease("products", key, "planter",
-				new Envelope(new PlantedGadget("touch /tmp/pwned"), now + 60_000, now + 60_000, 1), Duration.ofMinutes(1)))
-			.isTrue();
+		Envelope planted = new Envelope(new PlantedGadget("touch /tmp/pwned"), now + 60_000, now + 60_000, 1);
+		assertThat(backend.fulfilLease("products", key, "planter", planted, Duration.ofMinutes(1))).isTrue();
 		PlantedGadget.forget();
 		CacheStats stats = this.stampede.inspection().stats("products");
 		long rejected = stats.count(UnreadableReason.REJECTED);
