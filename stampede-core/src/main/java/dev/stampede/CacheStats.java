@@ -18,9 +18,13 @@ public final class CacheStats {
 
 	private static final Outcome[] OUTCOMES = Outcome.values();
 
+	private static final UnreadableReason[] REASONS = UnreadableReason.values();
+
 	private final LongAdder[] counts = new LongAdder[EVENTS.length];
 
 	private final LongAdder[] calls = new LongAdder[OUTCOMES.length];
+
+	private final LongAdder[] unreadable = new LongAdder[REASONS.length];
 
 	private final Set<String> heldLeases = ConcurrentHashMap.newKeySet();
 
@@ -30,6 +34,9 @@ public final class CacheStats {
 		}
 		for (int i = 0; i < this.calls.length; i++) {
 			this.calls[i] = new LongAdder();
+		}
+		for (int i = 0; i < this.unreadable.length; i++) {
+			this.unreadable[i] = new LongAdder();
 		}
 	}
 
@@ -55,9 +62,18 @@ public final class CacheStats {
 		this.counts[event.ordinal()].increment();
 	}
 
-	/** How many times {@code outcome} happened. */
-	public long count(CacheEvent outcome) {
-		return this.counts[outcome.ordinal()].sum();
+	/** How many times {@code event} happened. */
+	public long count(CacheEvent event) {
+		return this.counts[event.ordinal()].sum();
+	}
+
+	void record(UnreadableReason reason) {
+		this.unreadable[reason.ordinal()].increment();
+	}
+
+	/** How many calls found data they could not use for {@code reason}: the parts of {@link CacheEvent#UNREADABLE}. */
+	public long count(UnreadableReason reason) {
+		return this.unreadable[reason.ordinal()].sum();
 	}
 
 	void leaseTaken(String key) {

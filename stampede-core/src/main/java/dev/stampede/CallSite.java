@@ -1,5 +1,6 @@
 package dev.stampede;
 
+import java.lang.reflect.Type;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -25,8 +26,10 @@ public final class CallSite {
 
 	private final Class<?> valueType;
 
+	private final Type declaredType;
+
 	CallSite(String cache, CacheSettings settings, Map<String, String> sources, String origin,
-			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType) {
+			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType, Type declaredType) {
 		this.cache = cache;
 		this.settings = settings;
 		this.sources = Map.copyOf(sources);
@@ -34,6 +37,7 @@ public final class CallSite {
 		this.localTier = localTier;
 		this.stats = stats;
 		this.valueType = valueType;
+		this.declaredType = declaredType;
 	}
 
 	/** The cache name. */
@@ -68,6 +72,14 @@ public final class CallSite {
 	/** Type of the values this call site returns; a stored value of another type is a miss. */
 	public Class<?> valueType() {
 		return this.valueType;
+	}
+
+	/**
+	 * The generic type this call site declares it returns, such as {@code List<Product>};
+	 * the codec reads stored values as it, and reads no class it does not reach.
+	 */
+	public Type declaredType() {
+		return this.declaredType;
 	}
 
 	/** Counters of the cache. */

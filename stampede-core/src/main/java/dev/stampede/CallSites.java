@@ -1,5 +1,6 @@
 package dev.stampede;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.function.Supplier;
 
 import dev.stampede.backend.StampedeBackend;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
 
 /**
  * The caches an engine serves: each one's counters, local tier and call sites, with
@@ -44,10 +48,16 @@ final class CallSites {
 		settings.caches().keySet().forEach((cache) -> checkUnder("caches." + cache + ".", settings(cache)));
 	}
 
-	/** Resolves and registers a call site; see {@link Stampede#callSite(String, CacheSettings.Overrides, String, Class)}. */
-	CallSite register(String cache, CacheSettings.Overrides overrides, String origin, Class<?> valueType) {
+	/**
+	 * Resolves and registers a call site; see
+	 * {@link Stampede#callSite(String, CacheSettings.Overrides, String, Type)}.
+	 */
+	CallSite register(String cache, CacheSettings.Overrides overrides, String origin, Type declaredType) {
 		CacheSettings resolved = this.settings.resolve(cache, overrides);
 		checkLimits(resolved);
+		// A primitive return type holds its box, which is what a cached value is.
+		Class<?> valueType = ClassUtils.resolvePrimitiveIfNecessary(ResolvableType.forType(declaredType).toClass());
+		Type declared = (declaredType instanceof Class<?>) ? valueType : declaredType;
 		Map<String, String> sources = new TreeMap<>();
 		overrides.names().forEach((setting) -> sources.put(setting, "call site"));
 		CacheSettings.Overrides configured = this.settings.caches().get(cache);
@@ -55,7 +65,7 @@ final class CallSites {
 			configured.names().forEach((setting) -> sources.put(setting, "stampede.caches." + cache));
 		}
 		CallSite site = new CallSite(cache, resolved, sources, origin,
-				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache), valueType);
+				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache), valueType, declared);
 		this.sites.computeIfAbsent(cache, (name) -> new ConcurrentHashMap<>()).put(origin, site);
 		return site;
 	}

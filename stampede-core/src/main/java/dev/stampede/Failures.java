@@ -3,6 +3,7 @@ package dev.stampede;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,14 +83,18 @@ final class Failures {
 		}
 	}
 
-	/** The backend holds something this call site cannot use; warned about once per key. */
-	void unreadable(Resolution resolution) {
+	/**
+	 * The backend holds something this call site cannot use, or will not read; counted
+	 * once per call with its reason, warned about once per key.
+	 */
+	void unreadable(Resolution resolution, Slot.Unreadable unreadable) {
 		if (resolution.countUnreadable()) {
 			resolution.stats().record(CacheEvent.UNREADABLE);
+			resolution.stats().record(unreadable.reason());
 		}
-		warnOnce(resolution.backendKey(), "Cache '{}' key '{}' holds data that {} cannot use (another program's, "
-				+ "another version's, or of another type); treating it as a miss", resolution.cache(),
-				resolution.keyString(), resolution.site().origin());
+		warnOnce(resolution.backendKey(), "Cache '{}' key '{}' holds data that {} does not read ({}: {}); treating "
+				+ "it as a miss", resolution.cache(), resolution.keyString(), resolution.site().origin(),
+				unreadable.reason().tagValue(), unreadable.detail());
 	}
 
 	/** A loaded value could not be stored and is returned uncached. */

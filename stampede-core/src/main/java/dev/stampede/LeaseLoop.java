@@ -89,13 +89,14 @@ final class LeaseLoop {
 		CacheStats stats = resolution.stats();
 		Slot slot;
 		try {
-			slot = this.backend.read(resolution.backendKey());
+			slot = this.backend.read(resolution.backendKey(), resolution.site().declaredType());
 		}
 		catch (StampedeBackendException ex) {
 			return new Failed(ex);
 		}
 		if (slot instanceof Slot.Present present && !resolution.isUsable(present.envelope())) {
-			slot = new Slot.Unreadable(present.version());
+			slot = new Slot.Unreadable(present.version(), UnreadableReason.OTHER_TYPE,
+					"a value of another type than " + resolution.site().valueType().getName());
 		}
 		if (slot instanceof Slot.Present present) {
 			Envelope envelope = present.envelope();
@@ -119,8 +120,8 @@ final class LeaseLoop {
 			stats.record(CacheEvent.MISS);
 			resolution.readOnce();
 		}
-		if (slot instanceof Slot.Unreadable) {
-			this.failures.unreadable(resolution);
+		if (slot instanceof Slot.Unreadable unreadable) {
+			this.failures.unreadable(resolution, unreadable);
 		}
 		if (slot instanceof Slot.Leased) {
 			return WAIT;

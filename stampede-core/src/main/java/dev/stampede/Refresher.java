@@ -57,7 +57,7 @@ final class Refresher {
 				return new LeaseLoop.Done(current, servedAs);
 			}
 			// Another caller may have refreshed it between this caller's read and its lease.
-			if (this.backend.read(resolution.backendKey()) instanceof Slot.Present now
+			if (this.backend.read(resolution.backendKey(), resolution.site().declaredType()) instanceof Slot.Present now
 					&& now.version() != present.version()) {
 				release(resolution, token);
 				return resolution.isUsable(now.envelope()) ? new LeaseLoop.Done(now.envelope().value(), Outcome.HIT)

@@ -1,5 +1,6 @@
 package dev.stampede;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
@@ -150,6 +151,18 @@ public final class Stampede implements AutoCloseable {
 	 */
 	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin, Class<?> valueType) {
 		return this.callSites.register(cache, overrides, origin, valueType);
+	}
+
+	/**
+	 * Resolves the settings of a call site whose values have a known generic type, such
+	 * as {@code List<Product>}, once.
+	 * @param declaredType type of the values it returns: the codec decodes stored values
+	 * as it, and reads no class it does not reach, so that bytes planted in a shared
+	 * cache cannot choose what is instantiated; a stored value of another type is a miss
+	 * @see #callSite(String, CacheSettings.Overrides, String, Class)
+	 */
+	public CallSite callSite(String cache, CacheSettings.Overrides overrides, String origin, Type declaredType) {
+		return this.callSites.register(cache, overrides, origin, declaredType);
 	}
 
 	/** A read-only view of this engine's caches, counters and work under way. */
@@ -441,7 +454,7 @@ public final class Stampede implements AutoCloseable {
 		}
 		Slot slot;
 		try {
-			slot = this.backend.read(backendKey);
+			slot = this.backend.read(backendKey, site.declaredType());
 		}
 		catch (StampedeBackendException ex) {
 			return null;

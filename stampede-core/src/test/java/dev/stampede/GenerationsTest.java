@@ -1,5 +1,6 @@
 package dev.stampede;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
@@ -143,7 +144,7 @@ class GenerationsTest {
 		}
 
 		@Override
-		public Slot read(String key) {
+		public Slot read(String key, Type valueType) {
 			throw new UnsupportedOperationException();
 		}
 

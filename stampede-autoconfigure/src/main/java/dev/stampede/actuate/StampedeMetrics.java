@@ -14,6 +14,7 @@ import dev.stampede.Stampede;
 import dev.stampede.StampedeInspection;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeObserver;
+import dev.stampede.UnreadableReason;
 import dev.stampede.backend.CircuitBreakingBackend;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -27,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stampede's Micrometer meters, tagged by cache: {@code stampede.calls} by
  * {@code outcome} (one per call, so they add up to the calls made),
- * {@code stampede.events} by {@code event}, {@code stampede.load} by {@code result}, {@code stampede.wait},
+ * {@code stampede.events} by {@code event}, {@code stampede.unreadable} by {@code reason},
+ * {@code stampede.load} by {@code result}, {@code stampede.wait},
  * {@code stampede.leases.held}, {@code stampede.backend.errors} by {@code backend}
  * and {@code type}, and {@code stampede.backend.circuit.open}. Call counters read the engine's own counters, so
  * a call costs no meter look-up; meters of a cache are registered when the engine
@@ -78,6 +80,13 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 				.description("What happened along protected calls: one call may count several events, or none")
 				.tag("cache", cache)
 				.tag("event", tagValue(event))
+				.register(registry);
+		}
+		for (UnreadableReason reason : UnreadableReason.values()) {
+			FunctionCounter.builder("stampede.unreadable", stats, (counted) -> counted.count(reason))
+				.description("Calls that found data under their key they could not use, by why: each is a miss")
+				.tag("cache", cache)
+				.tag("reason", reason.tagValue())
 				.register(registry);
 		}
 		Gauge.builder("stampede.leases.held", stats, CacheStats::leasesHeld)

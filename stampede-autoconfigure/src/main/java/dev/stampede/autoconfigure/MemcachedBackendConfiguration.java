@@ -2,7 +2,7 @@ package dev.stampede.autoconfigure;
 
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
-import dev.stampede.codec.ValueCodec;
+import dev.stampede.codec.RecordCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +29,14 @@ class MemcachedBackendConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(MemcachedBackendConfiguration.class);
 
 	@Bean
-	StampedeBackend stampedeBackend(StampedeProperties properties, ValueCodec codec, Environment environment) {
-		MemcachedBackend backend = connect(properties.getMemcached(), codec);
+	StampedeBackend stampedeBackend(StampedeProperties properties, RecordCodec records, Environment environment) {
+		MemcachedBackend backend = connect(properties.getMemcached(), records);
 		logger.info("Stampede uses the {} backend ({}), {}", backend.name(), backend,
 				OnStampedeBackendCondition.reason(environment, StampedeProperties.Backend.MEMCACHED));
 		return StampedePropertiesMapper.withCircuitBreaker(backend, properties.getCircuitBreaker());
 	}
 
-	private static MemcachedBackend connect(StampedeProperties.Memcached properties, ValueCodec codec) {
+	private static MemcachedBackend connect(StampedeProperties.Memcached properties, RecordCodec records) {
 		String servers = properties.getServers();
 		if (!StringUtils.hasText(servers)) {
 			throw new InvalidConfigurationPropertyValueException("stampede.memcached.servers", servers,
@@ -45,7 +45,7 @@ class MemcachedBackendConfiguration {
 		MemcachedBackend backend;
 		try {
 			backend = MemcachedBackend.connect(servers, properties.getOpTimeout(), properties.getConnectTimeout(),
-					codec);
+					records);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("stampede.memcached.servers", servers,

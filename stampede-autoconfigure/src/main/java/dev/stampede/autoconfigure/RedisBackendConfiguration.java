@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.redis.RedisBackend;
-import dev.stampede.codec.ValueCodec;
+import dev.stampede.codec.RecordCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +35,8 @@ class RedisBackendConfiguration {
 	private static final Duration SLOW_COMMAND_TIMEOUT = Duration.ofSeconds(1);
 
 	@Bean
-	StampedeBackend stampedeBackend(ObjectProvider<RedisConnectionFactory> connectionFactories, ValueCodec codec,
-			StampedeProperties properties, Environment environment) {
+	StampedeBackend stampedeBackend(ObjectProvider<RedisConnectionFactory> connectionFactories,
+			RecordCodec records, StampedeProperties properties, Environment environment) {
 		RedisConnectionFactory connectionFactory = connectionFactories.getIfUnique();
 		if (connectionFactory == null) {
 			throw new InvalidConfigurationPropertyValueException("stampede.backend", "redis",
@@ -50,7 +50,7 @@ class RedisBackendConfiguration {
 						+ "wants less, such as spring.data.redis.timeout=500ms", timeout.toMillis());
 			}
 		}
-		RedisBackend backend = new RedisBackend(connectionFactory, codec);
+		RedisBackend backend = new RedisBackend(connectionFactory, records);
 		logger.info("Stampede uses the {} backend ({}), {}", backend.name(), backend,
 				OnStampedeBackendCondition.reason(environment, StampedeProperties.Backend.REDIS));
 		return StampedePropertiesMapper.withCircuitBreaker(backend, properties.getCircuitBreaker());

@@ -1,18 +1,23 @@
 package dev.stampede.autoconfigure;
 
 import java.time.Clock;
+import java.util.List;
 
 import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
 import dev.stampede.backend.StampedeBackend;
-import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.RecordCodec;
 import dev.stampede.codec.ValueCodec;
 import dev.stampede.interceptor.StampedeAnnotationBeanPostProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,9 +30,10 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of Stampede: the backend, from the one configuration class per
- * backend that {@link ConditionalOnStampedeBackend} selects, the value codec, the
- * {@link Stampede} engine and the post-processor that protects annotated methods.
- * Each bean backs off when the application defines its own.
+ * backend that {@link ConditionalOnStampedeBackend} selects, the value codec and the
+ * record format of shared backends, the {@link Stampede} engine and the post-processor
+ * that protects annotated methods. Each bean backs off when the application defines
+ * its own.
  */
 @AutoConfiguration(afterName = StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION)
 @ConditionalOnBooleanProperty(name = "stampede.enabled", matchIfMissing = true)
@@ -37,10 +43,23 @@ public final class StampedeAutoConfiguration {
 
 	static final String DATA_REDIS_AUTO_CONFIGURATION = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
 
+	private static final Logger logger = LoggerFactory.getLogger(StampedeAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
-	ValueCodec stampedeValueCodec(ResourceLoader resourceLoader) {
-		return new JdkSerializationCodec(resourceLoader.getClassLoader());
+	ValueCodec stampedeValueCodec(StampedeProperties properties, ResourceLoader resourceLoader,
+			BeanFactory beanFactory) {
+		ValueCodec codec = StampedePropertiesMapper.valueCodec(properties.getCodec(), resourceLoader.getClassLoader(),
+				() -> AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory)
+						: List.of());
+		logger.debug("Stampede's values in a shared backend: {}", codec);
+		return codec;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RecordCodec stampedeRecordCodec(ValueCodec codec, StampedeProperties properties) {
+		return StampedePropertiesMapper.records(codec, properties.getCodec());
 	}
 
 	// The properties come first, so that a value that does not bind is reported before a missing backend.

@@ -2,6 +2,7 @@ package dev.stampede.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.stampede.FailurePolicy;
@@ -9,6 +10,7 @@ import dev.stampede.RefreshMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of Stampede, under {@code stampede}. Plain data: the auto-configuration
@@ -59,6 +61,8 @@ public class StampedeProperties {
 	private final Health health = new Health();
 
 	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	private final Codec codec = new Codec();
 
 	/**
 	 * Per-cache settings, by cache name. They win over annotation attributes and
@@ -124,6 +128,10 @@ public class StampedeProperties {
 
 	public Map<String, CacheProperties> getCaches() {
 		return this.caches;
+	}
+
+	public Codec getCodec() {
+		return this.codec;
 	}
 
 	/** The backends Stampede can use. */
@@ -199,6 +207,100 @@ public class StampedeProperties {
 
 		public void setMaximumSize(long maximumSize) {
 			this.maximumSize = maximumSize;
+		}
+
+	}
+
+	/** The formats of values in a shared backend. */
+	public enum Format {
+
+		/** Java serialization, read through a filter that admits the declared types only. */
+		JAVA,
+
+		/** JSON through Jackson 3, read into the declared type; no class names in the bytes. */
+		JSON
+
+	}
+
+	/** How values are written to and read from a shared backend. */
+	public static class Codec {
+
+		/**
+		 * Format of values in a shared backend. A value written in another format reads as
+		 * a miss, so the format can change one instance at a time. Ignored when the
+		 * application defines its own ValueCodec bean.
+		 */
+		private Format format = Format.JAVA;
+
+		/**
+		 * Packages, with their subpackages, whose classes the java format reads besides
+		 * those the protected methods' return types reach and the JDK's value types.
+		 * Defaults to the application's auto-configuration packages, those of its
+		 * @SpringBootApplication class; setting it replaces them.
+		 */
+		private @Nullable List<String> allowedPackages;
+
+		/**
+		 * Secret of an HMAC-SHA256 signature over each value and its key: a value whose
+		 * signature does not check out reads as a miss and is never decoded. At least 32
+		 * bytes of UTF-8, such as the output of openssl rand -base64 48. Unset: values are
+		 * neither signed nor checked.
+		 */
+		private @Nullable String signingKey;
+
+		/**
+		 * Name of the signing key, written beside each signature: a value signed under
+		 * another name reads as a miss. Change it with the key, so that a rotation shows as
+		 * values of another key rather than as bad signatures.
+		 */
+		private String signingKeyId = "1";
+
+		/**
+		 * Values whose encoded form is larger than this are compressed (Deflate) when that
+		 * makes them smaller, so that larger values fit memcached's item limit and cost less
+		 * network. Unset: no value is compressed; every engine reads compressed values
+		 * either way.
+		 */
+		private @Nullable DataSize compressAbove;
+
+		public Format getFormat() {
+			return this.format;
+		}
+
+		public void setFormat(Format format) {
+			this.format = format;
+		}
+
+		public @Nullable List<String> getAllowedPackages() {
+			return this.allowedPackages;
+		}
+
+		public void setAllowedPackages(@Nullable List<String> allowedPackages) {
+			this.allowedPackages = allowedPackages;
+		}
+
+		public @Nullable String getSigningKey() {
+			return this.signingKey;
+		}
+
+		public void setSigningKey(@Nullable String signingKey) {
+			this.signingKey = signingKey;
+		}
+
+		public String getSigningKeyId() {
+			return this.signingKeyId;
+		}
+
+		public void setSigningKeyId(String signingKeyId) {
+			this.signingKeyId = signingKeyId;
+		}
+
+		public @Nullable DataSize getCompressAbove() {
+			return this.compressAbove;
+		}
+
+		public void setCompressAbove(@Nullable DataSize compressAbove) {
+			this.compressAbove = compressAbove;
 		}
 
 	}

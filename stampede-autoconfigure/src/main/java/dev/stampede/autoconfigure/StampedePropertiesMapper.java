@@ -2,6 +2,7 @@ package dev.stampede.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -10,11 +11,18 @@ import dev.stampede.InvalidSettingException;
 import dev.stampede.StampedeSettings;
 import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.StampedeBackend;
+import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.JsonCodec;
+import dev.stampede.codec.RecordCodec;
+import dev.stampede.codec.SigningKey;
+import dev.stampede.codec.ValueCodec;
 import dev.stampede.autoconfigure.StampedeProperties.BackoffProperties;
 import dev.stampede.autoconfigure.StampedeProperties.CacheProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Turns {@link StampedeProperties} into the engine's settings, and checks the values
@@ -23,6 +31,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * Boot reports at start-up with where the value came from.
  */
 final class StampedePropertiesMapper {
+
+	private static final String JACKSON = "tools.jackson.databind.json.JsonMapper";
 
 	private StampedePropertiesMapper() {
 	}
@@ -66,6 +76,64 @@ final class StampedePropertiesMapper {
 		if (openFor.isNegative() || openFor.isZero()) {
 			throw invalid("circuit-breaker.open-for", openFor,
 					"must be longer than 0, was " + openFor.toMillis() + " ms");
+		}
+	}
+
+	/**
+	 * The codec of {@code stampede.codec.format}: Java serialization filtered to the
+	 * declared types, the JDK's value types and the allowed packages (by default those
+	 * {@code applicationPackages} gives), or JSON, which needs Jackson 3.
+	 */
+	static ValueCodec valueCodec(StampedeProperties.Codec codec, @Nullable ClassLoader classLoader,
+			Supplier<List<String>> applicationPackages) {
+		if (codec.getFormat() == StampedeProperties.Format.JSON) {
+			if (!ClassUtils.isPresent(JACKSON, classLoader)) {
+				throw invalid("codec.format", "json", "the json format needs Jackson 3 (tools.jackson.core:"
+						+ "jackson-databind); add org.springframework.boot:spring-boot-starter-jackson");
+			}
+			return new JsonCodec();
+		}
+		List<String> allowed = codec.getAllowedPackages();
+		try {
+			return JdkSerializationCodec.builder()
+				.classLoader(classLoader)
+				.allowPackages((allowed != null) ? allowed : applicationPackages.get())
+				.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid("codec.allowed-packages", allowed, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Records of {@code valueCodec}'s values, signed and compressed as
+	 * {@code stampede.codec.*} asks. A bad signing key fails without naming its value,
+	 * not even in Boot's report of the failure, which shows a bad property's value.
+	 */
+	static RecordCodec records(ValueCodec valueCodec, StampedeProperties.Codec codec) {
+		RecordCodec.Builder records = RecordCodec.builder(valueCodec);
+		String key = codec.getSigningKey();
+		if (key != null) {
+			try {
+				records.signingKey(SigningKey.of(codec.getSigningKeyId(), key));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("Invalid stampede.codec.signing-key or signing-key-id: "
+						+ ex.getMessage(), null);
+			}
+		}
+		DataSize compressAbove = codec.getCompressAbove();
+		if (compressAbove != null) {
+			if (compressAbove.isNegative() || compressAbove.toBytes() > Integer.MAX_VALUE) {
+				throw invalid("codec.compress-above", compressAbove, "must be from 0 to 2GB");
+			}
+			records.compressAbove((int) compressAbove.toBytes());
+		}
+		try {
+			return records.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("The ValueCodec bean cannot tag its values: " + ex.getMessage(), ex);
 		}
 	}
 

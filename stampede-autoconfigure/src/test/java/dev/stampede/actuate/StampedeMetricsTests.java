@@ -2,6 +2,7 @@ package dev.stampede.actuate;
 
 import java.util.List;
 
+import dev.stampede.CacheSettings;
 import dev.stampede.Stampede;
 import dev.stampede.backend.local.LocalBackend;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,28 @@ class StampedeMetricsTests {
 				assertThat(registry.get("stampede.load").tags("cache", "after", "result", "success").timer().count())
 					.isEqualTo(1);
 				assertThat(registry.get("stampede.leases.held").tags("cache", "after").gauge().value()).isZero();
+				assertThat(registry.get("stampede.unreadable").tags("cache", "after").functionCounters())
+					.extracting((counter) -> counter.getId().getTag("reason"))
+					.containsExactlyInAnyOrder("foreign", "other-format", "bad-signature", "rejected", "undecodable",
+							"other-type");
 			}
+		}
+	}
+
+	@Test
+	void unreadableDataIsCountedByItsReason() {
+		try (Stampede stampede = new Stampede(new LocalBackend(100))) {
+			MeterRegistry registry = new SimpleMeterRegistry();
+			new StampedeMetrics(stampede).bindTo(registry);
+			stampede.get("shared", "key", () -> "a string");
+			var integers = stampede.callSite("shared", CacheSettings.Overrides.NONE, "integers", Integer.class);
+			assertThat(stampede.get(integers, "key", () -> 42, (value) -> true)).isEqualTo(42);
+			assertThat(registry.get("stampede.unreadable").tags("cache", "shared", "reason", "other-type")
+				.functionCounter()
+				.count()).isEqualTo(1);
+			assertThat(registry.get("stampede.unreadable").tags("cache", "shared", "reason", "rejected")
+				.functionCounter()
+				.count()).isZero();
 		}
 	}
 

@@ -24,10 +24,11 @@ class ConfigurationMetadataTests {
 
 	// Their defaults follow from other settings, as their descriptions say, so no one value would be right.
 	private static final Set<String> DEFAULTS_FROM_OTHER_SETTINGS = Set.of("stampede.backend",
-			"stampede.health.down-when-backend-down");
+			"stampede.health.down-when-backend-down", "stampede.codec.allowed-packages");
 
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("stampede.memcached.servers", "stampede.caches",
-			"stampede.order", "stampede.spring-cache.cache-names");
+			"stampede.order", "stampede.spring-cache.cache-names", "stampede.codec.signing-key",
+			"stampede.codec.compress-above");
 
 	private static final List<String> DOCUMENTED_KEYS = List.of("stampede.enabled", "stampede.backend",
 			"stampede.key-prefix", "stampede.memcached.servers", "stampede.memcached.op-timeout",
@@ -39,7 +40,9 @@ class ConfigurationMetadataTests {
 			"stampede.defaults.on-wait-timeout", "stampede.defaults.refresh", "stampede.defaults.early-refresh-beta",
 			"stampede.defaults.local-ttl", "stampede.defaults.local-max-size", "stampede.caches",
 			"stampede.refresh.threads", "stampede.refresh.queue-capacity", "stampede.health.down-when-backend-down",
-			"stampede.spring-cache.enabled", "stampede.spring-cache.cache-names");
+			"stampede.spring-cache.enabled", "stampede.spring-cache.cache-names", "stampede.codec.format",
+			"stampede.codec.allowed-packages", "stampede.codec.signing-key", "stampede.codec.signing-key-id",
+			"stampede.codec.compress-above");
 
 	@Test
 	void everyKeyHasADescription() throws Exception {
@@ -60,6 +63,9 @@ class ConfigurationMetadataTests {
 	void enumeratedValuesAreHinted() throws Exception {
 		List<String> backends = JsonPath.read(metadata(), "$.hints[?(@.name=='stampede.backend')].values[*].value");
 		assertThat(backends).containsExactlyInAnyOrder("local", "memcached", "redis");
+		List<String> formats = JsonPath.read(metadata(),
+				"$.hints[?(@.name=='stampede.codec.format')].values[*].value");
+		assertThat(formats).containsExactlyInAnyOrder("java", "json");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.stampede.benchmarks;
 
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.stampede.backend;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -66,8 +67,8 @@ public final class CircuitBreakingBackend implements StampedeBackend {
 	}
 
 	@Override
-	public Slot read(String key) {
-		return guarded(() -> this.delegate.read(key));
+	public Slot read(String key, Type valueType) {
+		return guarded(() -> this.delegate.read(key, valueType));
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.stampede.backend;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 
 import dev.stampede.Envelope;
@@ -32,8 +33,8 @@ public abstract class ForwardingBackend implements StampedeBackend {
 	}
 
 	@Override
-	public Slot read(String key) {
-		return this.delegate.read(key);
+	public Slot read(String key, Type valueType) {
+		return this.delegate.read(key, valueType);
 	}
 
 	@Override

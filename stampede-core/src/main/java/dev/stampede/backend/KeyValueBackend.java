@@ -1,5 +1,6 @@
 package dev.stampede.backend;
 
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #subscribe(KeyEventListener)}. Then:
  * <ul>
  * <li>a key's item holds a lease record or a value record ({@link RecordCodec}); anything
- * else is {@link Slot.Unreadable}, a miss that a lease at its version replaces;</li>
+ * else, and a value the caller's type may not read, is {@link Slot.Unreadable}, a miss
+ * that a lease at its version replaces;</li>
  * <li>a lease on an empty key is an {@code add}; on a value, or on bytes no engine can
  * read, a {@code compareAndSet} at the version that was read;</li>
  * <li>the holder replaces its lease with the value by a {@code compareAndSet} at the
@@ -42,11 +44,19 @@ public abstract class KeyValueBackend implements StampedeBackend {
 	private final RecordCodec records;
 
 	/**
-	 * Creates a backend whose values {@code codec} encodes.
+	 * Creates a backend whose values {@code codec} encodes, unsigned and uncompressed.
 	 * @param codec encodes values
 	 */
 	protected KeyValueBackend(ValueCodec codec) {
-		this.records = new RecordCodec(codec);
+		this(new RecordCodec(codec));
+	}
+
+	/**
+	 * Creates a backend that writes and reads {@code records}.
+	 * @param records encodes leases and values, signed or compressed as it was built
+	 */
+	protected KeyValueBackend(RecordCodec records) {
+		this.records = records;
 	}
 
 	/**
@@ -111,8 +121,7 @@ public abstract class KeyValueBackend implements StampedeBackend {
 	 */
 	protected OptionalLong leaseVersion(String key, String token) {
 		Stored stored = get(key);
-		if (stored != null && this.records.decode(stored.bytes()) instanceof RecordCodec.Lease lease
-				&& lease.token().equals(token)) {
+		if (stored != null && token.equals(this.records.leaseToken(stored.bytes()))) {
 			return OptionalLong.of(stored.version());
 		}
 		return OptionalLong.empty();
@@ -124,19 +133,20 @@ public abstract class KeyValueBackend implements StampedeBackend {
 	}
 
 	@Override
-	public Slot read(String key) {
+	public Slot read(String key, Type valueType) {
 		Stored stored = get(key);
 		if (stored == null) {
 			return Slot.EMPTY;
 		}
-		RecordCodec.Content content = this.records.decode(stored.bytes());
+		RecordCodec.Content content = this.records.decode(key, stored.bytes(), valueType);
 		if (content instanceof RecordCodec.Value value) {
 			return new Slot.Present(value.envelope(), stored.version());
 		}
 		if (content instanceof RecordCodec.Lease lease) {
 			return new Slot.Leased(lease.token());
 		}
-		return new Slot.Unreadable(stored.version());
+		RecordCodec.Unreadable unreadable = (RecordCodec.Unreadable) content;
+		return new Slot.Unreadable(stored.version(), unreadable.reason(), unreadable.detail());
 	}
 
 	@Override
@@ -157,7 +167,7 @@ public abstract class KeyValueBackend implements StampedeBackend {
 	@Override
 	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
 		// Encoded first, so that a value that cannot be stored costs no round trip.
-		byte[] value = this.records.encodeValue(envelope);
+		byte[] value = this.records.encodeValue(key, envelope);
 		OptionalLong lease = leaseVersion(key, token);
 		if (lease.isEmpty() || !compareAndSet(key, lease.getAsLong(), value, valueTtl(ttl))) {
 			return false;
@@ -181,7 +191,7 @@ public abstract class KeyValueBackend implements StampedeBackend {
 
 	@Override
 	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-		return compareAndSet(key, version, this.records.encodeValue(envelope), valueTtl(ttl));
+		return compareAndSet(key, version, this.records.encodeValue(key, envelope), valueTtl(ttl));
 	}
 
 	@Override

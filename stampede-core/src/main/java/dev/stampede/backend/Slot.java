@@ -1,6 +1,7 @@
 package dev.stampede.backend;
 
 import dev.stampede.Envelope;
+import dev.stampede.UnreadableReason;
 
 /**
  * What a backend holds under one key at the moment it was read.
@@ -30,11 +31,20 @@ public sealed interface Slot {
 	}
 
 	/**
-	 * Bytes are stored that this engine cannot read: written by another program, by an
-	 * incompatible version, or corrupt. Treated as a miss.
+	 * Bytes are stored that this engine cannot read, or will not: written by another
+	 * program, by another codec or version, signed with another key, of a class the
+	 * codec refuses, or corrupt. Treated as a miss.
 	 * @param version the backend's version of the entry
+	 * @param reason why it cannot be read
+	 * @param detail what was found, for a log line: never the stored bytes themselves
 	 */
-	record Unreadable(long version) implements Slot {
+	record Unreadable(long version, UnreadableReason reason, String detail) implements Slot {
+
+		/** Bytes that are no record of this engine. */
+		public Unreadable(long version) {
+			this(version, UnreadableReason.FOREIGN, "bytes that are no Stampede record");
+		}
+
 	}
 
 }

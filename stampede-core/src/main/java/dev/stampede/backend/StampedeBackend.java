@@ -1,5 +1,6 @@
 package dev.stampede.backend;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 
 import dev.stampede.Envelope;
@@ -28,8 +29,24 @@ public interface StampedeBackend extends AutoCloseable {
 		return false;
 	}
 
-	/** Reads the slot of a key. */
-	Slot read(String key);
+	/**
+	 * Reads the slot of a key, decoding a stored value as {@code valueType}. The type
+	 * bounds what the codec reads: bytes that another writer chose never make it
+	 * instantiate a class that type does not reach (see
+	 * {@link dev.stampede.codec.ValueCodec#decode}). A value that cannot or may not be
+	 * read is {@link Slot.Unreadable}, with its reason; a backend that keeps objects
+	 * rather than bytes may ignore the type.
+	 * @param valueType what the caller expects: a call site's declared type, or {@code Object}
+	 */
+	Slot read(String key, Type valueType);
+
+	/**
+	 * Reads the slot of a key whose value may be of any type: a value decodes only into
+	 * the JDK's value types and the codec's allowed packages.
+	 */
+	default Slot read(String key) {
+		return read(key, Object.class);
+	}
 
 	/**
 	 * Takes the lease on a key if its slot has not changed since {@code observed} was

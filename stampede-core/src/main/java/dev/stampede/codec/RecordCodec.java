@@ -1,12 +1,20 @@
 package dev.stampede.codec;
 
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+import javax.crypto.Mac;
 
 import dev.stampede.Envelope;
 import dev.stampede.StampedeSerializationException;
+import dev.stampede.UnreadableReason;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,24 +26,42 @@ import org.jspecify.annotations.Nullable;
  * offset size
  *  0      4   magic number 0x89 'S' 'T' 'P' (0x89 begins no UTF-8 text and no Java stream)
  *  4      1   format version, 1
- *  5      1   kind: 'L' lease, 'V' value
+ *  5      1   kind: 'L' lease, 'T' value tagged with its codec
  *  6      8   stamp: names this write of the key (see {@link #stamp})
  * lease body
  * 14      2   token length n, unsigned
  * 16      n   the holder's token, UTF-8
  * 16+n    *   fields, each a tag (1), a length (2, unsigned) and as many bytes
  * value body
- * 14      1   flags: 1 when the value is null
- * 15      8   fresh until, epoch milliseconds
- * 23      8   stale until, epoch milliseconds
- * 31      8   load time, milliseconds
- * 39      *   the value as the {@link ValueCodec} encodes it; nothing for null
+ * 14      1   flags: 1 the value is null, 2 compressed, 4 signed
+ * 15      1   codec id length c, 1 to 255
+ * 16      c   codec id, US-ASCII ({@link ValueCodec#id()}, such as java/1)
+ *         1   signing key id length k, then k bytes of the id, UTF-8 (signed only)
+ *         8   fresh until, epoch milliseconds
+ *         8   stale until, epoch milliseconds
+ *         8   load time, milliseconds
+ *         4   length of the payload once inflated (compressed only)
+ *         *   payload: the value as the codec encodes it, deflated if compressed; nothing for null
+ *        32   HMAC-SHA256 of the backend key's length (4) and UTF-8 bytes, then of every
+ *             byte of the record before it (signed only)
  * </pre>
  *
  * Integers are big-endian. Readers of format 1 skip lease fields whose tag they do not
- * know, so a lease can carry more (the holder's start time and expected load time, its
- * identity) without a new format; any other change takes a new format version, which
- * older readers treat as foreign bytes.
+ * know and read kinds and flags they do not know as foreign bytes, so a new kind of
+ * record needs no new format version; any other change takes a new format version,
+ * which older readers treat as foreign bytes. Values of kind 'V', the first layout,
+ * which named no codec, read as {@link UnreadableReason#OTHER_FORMAT}.
+ * <p>
+ * With a {@link SigningKey}, every value is signed and a value is read only when its
+ * signature under that key checks out, before anything of it is inflated or decoded.
+ * Without one, signatures are not checked, so that engines can start signing one at a
+ * time. Leases are not signed: a forged lease makes callers wait, at most
+ * {@code max-wait}, and decodes nothing.
+ * <p>
+ * With compression, payloads longer than a threshold are deflated ({@link Deflater},
+ * fastest level) when that makes them shorter; payloads over
+ * {@value #MAX_INFLATED_BYTES} bytes are stored as they are, and no reader inflates
+ * more than that.
  */
 public final class RecordCodec {
 
@@ -48,25 +74,63 @@ public final class RecordCodec {
 	/** What {@link #stamp} returns for bytes that are not a record of this format. */
 	public static final long UNSTAMPED = Long.MIN_VALUE;
 
+	/** Most bytes a compressed payload inflates to. */
+	public static final int MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+
 	private static final byte[] FORMAT_PREFIX = { (byte) 0x89, 'S', 'T', 'P', 1 };
 
 	private static final int KIND_OFFSET = 5;
 
 	private static final byte LEASE = 'L';
 
-	private static final byte VALUE = 'V';
+	private static final byte UNTAGGED_VALUE = 'V';
 
-	private static final byte NULL_VALUE = 1;
+	private static final byte VALUE = 'T';
 
-	private static final int VALUE_HEADER_LENGTH = HEADER_LENGTH + 1 + 3 * Long.BYTES;
+	private static final int NULL_VALUE = 1;
+
+	private static final int COMPRESSED = 2;
+
+	private static final int SIGNED = 4;
+
+	private static final int KNOWN_FLAGS = NULL_VALUE | COMPRESSED | SIGNED;
+
+	private static final int SIGNATURE_LENGTH = 32;
 
 	private static final int MAX_TOKEN_BYTES = 0xFFFF;
 
+	private static final int MAX_DETAIL_LENGTH = 300;
+
+	private static final byte[] NO_BYTES = new byte[0];
+
 	private final ValueCodec valueCodec;
 
-	/** Creates a codec that encodes values with {@code valueCodec}. */
+	private final byte[] codecId;
+
+	private final @Nullable SigningKey signingKey;
+
+	private final int compressAbove;
+
+	/** Creates a codec that encodes values with {@code valueCodec}, neither signing nor compressing them. */
 	public RecordCodec(ValueCodec valueCodec) {
-		this.valueCodec = valueCodec;
+		this(builder(valueCodec));
+	}
+
+	private RecordCodec(Builder builder) {
+		this.valueCodec = builder.valueCodec;
+		this.codecId = codecId(builder.valueCodec);
+		this.signingKey = builder.signingKey;
+		this.compressAbove = builder.compressAbove;
+	}
+
+	/** A builder of records of {@code valueCodec}'s values. */
+	public static Builder builder(ValueCodec valueCodec) {
+		return new Builder(valueCodec);
+	}
+
+	/** The codec of the values. */
+	public ValueCodec valueCodec() {
+		return this.valueCodec;
 	}
 
 	/**
@@ -85,36 +149,77 @@ public final class RecordCodec {
 	}
 
 	/**
-	 * Encodes a value record, with a new random stamp.
+	 * Encodes a value record to be stored under {@code key}, with a new random stamp.
+	 * @param key the backend key, which the signature covers: a signed value moved to
+	 * another key does not read there
 	 * @throws StampedeSerializationException if the value cannot be encoded
 	 */
-	public byte[] encodeValue(Envelope envelope) {
+	public byte[] encodeValue(String key, Envelope envelope) {
 		Object value = envelope.value();
-		byte[] payload = (value != null) ? this.valueCodec.encode(value) : new byte[0];
-		return header(VALUE_HEADER_LENGTH + payload.length, VALUE, randomStamp())
-			.put((value != null) ? 0 : NULL_VALUE)
-			.putLong(envelope.freshUntil())
-			.putLong(envelope.staleUntil())
-			.putLong(envelope.loadMillis())
-			.put(payload)
-			.array();
+		byte[] payload = (value != null) ? this.valueCodec.encode(value) : NO_BYTES;
+		int flags = (value != null) ? 0 : NULL_VALUE;
+		int inflatedLength = payload.length;
+		if (this.compressAbove >= 0 && payload.length > this.compressAbove
+				&& payload.length <= MAX_INFLATED_BYTES) {
+			byte[] deflated = deflate(payload);
+			if (deflated.length + Integer.BYTES < payload.length) {
+				payload = deflated;
+				flags |= COMPRESSED;
+			}
+		}
+		SigningKey signing = this.signingKey;
+		byte[] keyId = (signing != null) ? signing.idBytes() : NO_BYTES;
+		if (signing != null) {
+			flags |= SIGNED;
+		}
+		int length = HEADER_LENGTH + 2 + this.codecId.length + ((signing != null) ? 1 + keyId.length : 0)
+				+ 3 * Long.BYTES + (((flags & COMPRESSED) != 0) ? Integer.BYTES : 0) + payload.length
+				+ ((signing != null) ? SIGNATURE_LENGTH : 0);
+		ByteBuffer record = header(length, VALUE, randomStamp()).put((byte) flags)
+			.put((byte) this.codecId.length)
+			.put(this.codecId);
+		if (signing != null) {
+			record.put((byte) keyId.length).put(keyId);
+		}
+		record.putLong(envelope.freshUntil()).putLong(envelope.staleUntil()).putLong(envelope.loadMillis());
+		if ((flags & COMPRESSED) != 0) {
+			record.putInt(inflatedLength);
+		}
+		record.put(payload);
+		if (signing != null) {
+			record.put(sign(signing, key, record.array(), record.position()));
+		}
+		return record.array();
 	}
 
 	/**
-	 * Decodes stored bytes. Never throws: bytes that are not a complete record of this
-	 * format, and values the {@link ValueCodec} cannot decode, give {@code null}.
-	 * @return the lease or value, or {@code null} if the bytes are none this codec can read
+	 * Decodes stored bytes, a value into {@code declaredType}. Never throws: anything that
+	 * is not a lease or a value this engine reads is {@link Unreadable}, with its reason.
+	 * @param key the backend key the bytes were read from, which a signature covers
+	 * @param declaredType what the caller expects, which bounds what the value codec reads
 	 */
-	public @Nullable Content decode(byte[] bytes) {
+	public Content decode(String key, byte[] bytes, Type declaredType) {
 		if (!hasHeader(bytes)) {
-			return null;
+			return foreign("bytes that are no Stampede record");
 		}
-		ByteBuffer buffer = ByteBuffer.wrap(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
 		return switch (bytes[KIND_OFFSET]) {
-			case LEASE -> decodeLease(buffer);
-			case VALUE -> decodeValue(buffer);
-			default -> null;
+			case LEASE -> {
+				String token = decodeLease(bytes);
+				yield (token != null) ? new Lease(token) : foreign("a lease record that is cut short");
+			}
+			case VALUE -> decodeValue(key, bytes, declaredType);
+			case UNTAGGED_VALUE -> new Unreadable(UnreadableReason.OTHER_FORMAT,
+					"a value of the first record layout, which names no codec");
+			default -> foreign("a record of a kind this version does not know");
 		};
+	}
+
+	/**
+	 * The token of a lease record, without decoding anything else.
+	 * @return the holder's token, or {@code null} if the bytes are no lease record
+	 */
+	public @Nullable String leaseToken(byte[] bytes) {
+		return (hasHeader(bytes) && bytes[KIND_OFFSET] == LEASE) ? decodeLease(bytes) : null;
 	}
 
 	/**
@@ -138,6 +243,13 @@ public final class RecordCodec {
 		return FORMAT_PREFIX.clone();
 	}
 
+	@Override
+	public String toString() {
+		return "RecordCodec (values " + this.valueCodec.id()
+				+ ((this.signingKey != null) ? ", signed under key id '" + this.signingKey.id() + "'" : ", unsigned")
+				+ ((this.compressAbove >= 0) ? ", compressed above " + this.compressAbove + " bytes" : "") + ")";
+	}
+
 	private static boolean hasHeader(byte[] bytes) {
 		return bytes.length >= HEADER_LENGTH
 				&& Arrays.equals(bytes, 0, FORMAT_PREFIX.length, FORMAT_PREFIX, 0, FORMAT_PREFIX.length);
@@ -147,7 +259,8 @@ public final class RecordCodec {
 		return ByteBuffer.allocate(length).put(FORMAT_PREFIX).put(kind).putLong(stamp);
 	}
 
-	private static @Nullable Lease decodeLease(ByteBuffer buffer) {
+	private static @Nullable String decodeLease(byte[] bytes) {
+		ByteBuffer buffer = ByteBuffer.wrap(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
 		if (buffer.remaining() < 2) {
 			return null;
 		}
@@ -155,7 +268,7 @@ public final class RecordCodec {
 		if (buffer.remaining() < length) {
 			return null;
 		}
-		String token = new String(buffer.array(), buffer.position(), length, StandardCharsets.UTF_8);
+		String token = new String(bytes, buffer.position(), length, StandardCharsets.UTF_8);
 		buffer.position(buffer.position() + length);
 		while (buffer.hasRemaining()) {
 			if (buffer.remaining() < 3) {
@@ -168,31 +281,194 @@ public final class RecordCodec {
 			}
 			buffer.position(buffer.position() + fieldLength);
 		}
-		return new Lease(token);
+		return token;
 	}
 
-	private @Nullable Value decodeValue(ByteBuffer buffer) {
-		if (buffer.remaining() < VALUE_HEADER_LENGTH - HEADER_LENGTH) {
-			return null;
+	// Lengths come from the bytes, which anyone may have written: each is checked against
+	// what remains before it is used, and nothing is inflated or decoded before the
+	// signature, when there is a key, checks out.
+	private Content decodeValue(String key, byte[] bytes, Type declaredType) {
+		ByteBuffer buffer = ByteBuffer.wrap(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
+		if (buffer.remaining() < 2) {
+			return foreign("a value record that is cut short");
 		}
-		byte flags = buffer.get();
+		int flags = Byte.toUnsignedInt(buffer.get());
+		int codecIdLength = Byte.toUnsignedInt(buffer.get());
+		if ((flags & ~KNOWN_FLAGS) != 0 || codecIdLength == 0 || buffer.remaining() < codecIdLength) {
+			return foreign("a value record this version cannot read");
+		}
+		int codecIdOffset = buffer.position();
+		buffer.position(codecIdOffset + codecIdLength);
+		boolean signed = (flags & SIGNED) != 0;
+		int keyIdOffset = buffer.position() + 1;
+		int keyIdLength = 0;
+		if (signed) {
+			if (!buffer.hasRemaining()) {
+				return foreign("a value record that is cut short");
+			}
+			keyIdLength = Byte.toUnsignedInt(buffer.get());
+			if (buffer.remaining() < keyIdLength) {
+				return foreign("a value record that is cut short");
+			}
+			buffer.position(keyIdOffset + keyIdLength);
+		}
+		int end = bytes.length - (signed ? SIGNATURE_LENGTH : 0);
+		if (end - buffer.position() < 3 * Long.BYTES) {
+			return foreign("a value record that is cut short");
+		}
+		Unreadable unsigned = checkSignature(key, bytes, signed, keyIdOffset, keyIdLength, end);
+		if (unsigned != null) {
+			return unsigned;
+		}
+		if (!Arrays.equals(bytes, codecIdOffset, codecIdOffset + codecIdLength, this.codecId, 0,
+				this.codecId.length)) {
+			return new Unreadable(UnreadableReason.OTHER_FORMAT, "a value of codec '"
+					+ printable(new String(bytes, codecIdOffset, codecIdLength, StandardCharsets.US_ASCII))
+					+ "', where this engine reads '" + this.valueCodec.id() + "'");
+		}
 		long freshUntil = buffer.getLong();
 		long staleUntil = buffer.getLong();
 		long loadMillis = buffer.getLong();
-		if (flags == NULL_VALUE) {
-			return buffer.hasRemaining() ? null : new Value(new Envelope(null, freshUntil, staleUntil, loadMillis));
+		if ((flags & NULL_VALUE) != 0) {
+			return (flags == NULL_VALUE || flags == (NULL_VALUE | SIGNED)) && buffer.position() == end
+					? new Value(new Envelope(null, freshUntil, staleUntil, loadMillis))
+					: foreign("a null value record with a payload");
 		}
-		if (flags != 0) {
-			return null;
+		byte[] payload;
+		if ((flags & COMPRESSED) != 0) {
+			if (end - buffer.position() < Integer.BYTES) {
+				return foreign("a value record that is cut short");
+			}
+			int inflatedLength = buffer.getInt();
+			if (inflatedLength < 0 || inflatedLength > MAX_INFLATED_BYTES) {
+				return new Unreadable(UnreadableReason.REJECTED,
+						"a compressed value that claims to inflate to " + inflatedLength + " bytes");
+			}
+			payload = inflate(bytes, buffer.position(), end - buffer.position(), inflatedLength);
+			if (payload == null) {
+				return new Unreadable(UnreadableReason.UNDECODABLE, "a compressed value that does not inflate");
+			}
 		}
-		byte[] payload = Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit());
+		else {
+			payload = Arrays.copyOfRange(bytes, buffer.position(), end);
+		}
 		try {
-			return new Value(new Envelope(this.valueCodec.decode(payload), freshUntil, staleUntil, loadMillis));
+			Object value = this.valueCodec.decode(payload, declaredType);
+			return new Value(new Envelope(value, freshUntil, staleUntil, loadMillis));
+		}
+		catch (ValueRejectedException ex) {
+			return new Unreadable(UnreadableReason.REJECTED, printable(ex.getMessage()));
 		}
 		catch (RuntimeException ex) {
 			// The value codec's own failure, for bytes it did not write or a class that changed.
+			return new Unreadable(UnreadableReason.UNDECODABLE, printable(ex.getMessage()));
+		}
+	}
+
+	private @Nullable Unreadable checkSignature(String key, byte[] bytes, boolean signed, int keyIdOffset,
+			int keyIdLength, int end) {
+		SigningKey signing = this.signingKey;
+		if (signing == null) {
 			return null;
 		}
+		if (!signed) {
+			return new Unreadable(UnreadableReason.BAD_SIGNATURE, "an unsigned value, where values must be signed");
+		}
+		byte[] expectedId = signing.idBytes();
+		if (!Arrays.equals(bytes, keyIdOffset, keyIdOffset + keyIdLength, expectedId, 0, expectedId.length)) {
+			return new Unreadable(UnreadableReason.BAD_SIGNATURE, "a value signed under key id '"
+					+ printable(new String(bytes, keyIdOffset, keyIdLength, StandardCharsets.UTF_8))
+					+ "', where this engine's is '" + signing.id() + "'");
+		}
+		byte[] expected = sign(signing, key, bytes, end);
+		if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, end, end + SIGNATURE_LENGTH))) {
+			return new Unreadable(UnreadableReason.BAD_SIGNATURE,
+					"a value whose signature does not match its bytes and key");
+		}
+		return null;
+	}
+
+	private static byte[] sign(SigningKey signing, String key, byte[] record, int length) {
+		byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+		Mac mac = signing.mac();
+		mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(keyBytes.length).array());
+		mac.update(keyBytes);
+		mac.update(record, 0, length);
+		return mac.doFinal();
+	}
+
+	private static byte[] deflate(byte[] bytes) {
+		Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+		try {
+			deflater.setInput(bytes);
+			deflater.finish();
+			byte[] buffer = new byte[bytes.length];
+			int length = 0;
+			while (!deflater.finished()) {
+				if (length == buffer.length) {
+					// Deflating made it no shorter: the caller keeps it as it is.
+					return bytes;
+				}
+				length += deflater.deflate(buffer, length, buffer.length - length);
+			}
+			return Arrays.copyOf(buffer, length);
+		}
+		finally {
+			deflater.end();
+		}
+	}
+
+	private static byte @Nullable [] inflate(byte[] bytes, int offset, int length, int inflatedLength) {
+		Inflater inflater = new Inflater();
+		try {
+			inflater.setInput(bytes, offset, length);
+			byte[] inflated = new byte[inflatedLength];
+			int filled = 0;
+			while (filled < inflatedLength) {
+				int count = inflater.inflate(inflated, filled, inflatedLength - filled);
+				if (count == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+					return null;
+				}
+				filled += count;
+			}
+			// Exactly as long as it says: more output, or bytes after the stream, is no record written here.
+			return (inflater.inflate(new byte[1]) == 0 && inflater.finished() && inflater.getRemaining() == 0)
+					? inflated : null;
+		}
+		catch (DataFormatException ex) {
+			return null;
+		}
+		finally {
+			inflater.end();
+		}
+	}
+
+	private static Unreadable foreign(String detail) {
+		return new Unreadable(UnreadableReason.FOREIGN, detail);
+	}
+
+	// Details may quote the stored bytes (a key id, a class name a stream asked for): they go
+	// into log lines, so nothing in them may break a line or run on.
+	static String printable(@Nullable String text) {
+		if (text == null) {
+			return "";
+		}
+		StringBuilder printable = new StringBuilder(Math.min(text.length(), MAX_DETAIL_LENGTH));
+		for (int i = 0; i < text.length() && printable.length() < MAX_DETAIL_LENGTH; i++) {
+			char c = text.charAt(i);
+			printable.append((c < 0x20 || (c >= 0x7f && c < 0xa0) || Character.isSurrogate(c)) ? '?' : c);
+		}
+		return (text.length() > MAX_DETAIL_LENGTH) ? printable + "..." : printable.toString();
+	}
+
+	private static byte[] codecId(ValueCodec codec) {
+		String id = codec.id();
+		byte[] bytes = id.getBytes(StandardCharsets.US_ASCII);
+		if (bytes.length < 1 || bytes.length > 255 || !id.chars().allMatch((c) -> c > 0x20 && c < 0x7f)) {
+			throw new IllegalArgumentException("A codec id takes 1 to 255 printable ASCII characters, not '" + id
+					+ "'");
+		}
+		return bytes;
 	}
 
 	private static long randomStamp() {
@@ -217,7 +493,7 @@ public final class RecordCodec {
 	}
 
 	/** What a record holds. */
-	public sealed interface Content permits Lease, Value {
+	public sealed interface Content permits Lease, Value, Unreadable {
 	}
 
 	/**
@@ -232,6 +508,46 @@ public final class RecordCodec {
 	 * @param envelope the value
 	 */
 	public record Value(Envelope envelope) implements Content {
+	}
+
+	/**
+	 * Bytes this engine does not read.
+	 * @param reason why
+	 * @param detail what they are, printable, for a log line
+	 */
+	public record Unreadable(UnreadableReason reason, String detail) implements Content {
+	}
+
+	/** Builds a {@link RecordCodec}. */
+	public static final class Builder {
+
+		private final ValueCodec valueCodec;
+
+		private @Nullable SigningKey signingKey;
+
+		private int compressAbove = -1;
+
+		private Builder(ValueCodec valueCodec) {
+			this.valueCodec = valueCodec;
+		}
+
+		/** Signs every value with {@code signingKey}, and reads only values it signed; {@code null} for neither. */
+		public Builder signingKey(@Nullable SigningKey signingKey) {
+			this.signingKey = signingKey;
+			return this;
+		}
+
+		/** Deflates payloads longer than {@code bytes}; a negative number for never, the default. */
+		public Builder compressAbove(int bytes) {
+			this.compressAbove = bytes;
+			return this;
+		}
+
+		/** @throws IllegalArgumentException if the value codec's id is not 1 to 255 printable ASCII characters */
+		public RecordCodec build() {
+			return new RecordCodec(this);
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.stampede.backend;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -135,9 +136,9 @@ class CircuitBreakingBackendTest {
 		}
 
 		@Override
-		public Slot read(String key) {
+		public Slot read(String key, Type valueType) {
 			call();
-			return this.local.read(key);
+			return this.local.read(key, valueType);
 		}
 
 		@Override

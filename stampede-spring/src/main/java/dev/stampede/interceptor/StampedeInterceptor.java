@@ -1,6 +1,7 @@
 package dev.stampede.interceptor;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -216,7 +217,7 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		}
 		AnnotatedElementKey element = new AnnotatedElementKey(specific, targetClass);
 		if (protect != null) {
-			return createProtect(protect, method, specific, element, origin);
+			return createProtect(protect, method, specific, targetClass, element, origin);
 		}
 		if (evict != null) {
 			return new Evict(method, requireCache(evict.cache(), "@StampedeEvict", origin),
@@ -227,8 +228,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		return NO_OPERATION;
 	}
 
-	private Protect createProtect(StampedeProtected protect, Method method, Method specific, AnnotatedElementKey element,
-			String origin) {
+	private Protect createProtect(StampedeProtected protect, Method method, Method specific, Class<?> targetClass,
+			AnnotatedElementKey element, String origin) {
 		String cache = requireCache(protect.cache(), "@StampedeProtected", origin);
 		CacheSettings.Overrides overrides = CacheSettings.Overrides.builder()
 			.ttl(duration(protect.ttl(), "ttl", origin))
@@ -239,7 +240,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		ReturnKind returnKind = ReturnKind.of(method);
 		CallSite site;
 		try {
-			site = this.stampede.obtain().callSite(cache, overrides, origin, returnKind.valueType(method));
+			site = this.stampede.obtain().callSite(cache, overrides, origin,
+					returnKind.declaredType(method, targetClass));
 		}
 		catch (InvalidSettingException ex) {
 			throw new IllegalStateException("Invalid settings for @StampedeProtected " + origin + ": "
@@ -315,12 +317,23 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			return VALUE;
 		}
 
-		// What is cached: the method's result, or the content of its Optional or future.
-		Class<?> valueType(Method method) {
-			if (this == VALUE) {
-				return ClassUtils.resolvePrimitiveIfNecessary(method.getReturnType());
+		// What is cached: the method's result, or the content of its Optional or future, with
+		// its type arguments, and type variables bound by the target class. The codec reads
+		// stored values as this type, and no class it does not reach.
+		Type declaredType(Method method, Class<?> targetClass) {
+			ResolvableType returned = ResolvableType.forMethodReturnType(method, targetClass);
+			return resolved((this == VALUE) ? returned : returned.getGeneric(0));
+		}
+
+		private static Type resolved(ResolvableType type) {
+			Class<?> raw = type.toClass();
+			if (!type.hasGenerics() || type.isArray()) {
+				return raw;
 			}
-			return ResolvableType.forMethodReturnType(method).getGeneric(0).resolve(Object.class);
+			ResolvableType[] generics = Arrays.stream(type.getGenerics())
+				.map((generic) -> ResolvableType.forType(resolved(generic)))
+				.toArray(ResolvableType[]::new);
+			return ResolvableType.forClassWithGenerics(raw, generics).getType();
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.stampede.test;
 
+import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -284,12 +285,12 @@ public abstract class EngineGuaranteeContract extends EngineSuite {
 		}
 
 		@Override
-		public Slot read(String key) {
+		public Slot read(String key, Type valueType) {
 			if (this.refreshLeaseTaken.compareAndSet(true, false)
 					&& this.failReadAfterRefreshLease.compareAndSet(true, false)) {
 				throw new StampedeBackendException("read of '" + key + "' timed out", null);
 			}
-			return delegate().read(key);
+			return delegate().read(key, valueType);
 		}
 
 		@Override

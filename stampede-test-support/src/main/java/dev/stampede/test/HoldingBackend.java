@@ -1,5 +1,6 @@
 package dev.stampede.test;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +62,8 @@ public final class HoldingBackend extends ForwardingBackend {
 	}
 
 	@Override
-	public Slot read(String key) {
-		return after(Operation.READ, key, delegate().read(key));
+	public Slot read(String key, Type valueType) {
+		return after(Operation.READ, key, delegate().read(key, valueType));
 	}
 
 	@Override

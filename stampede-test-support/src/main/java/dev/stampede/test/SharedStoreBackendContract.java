@@ -54,11 +54,11 @@ public abstract class SharedStoreBackendContract extends BackendContract {
 	void noBytesAndEveryPrefixOfARecordReadAsUnreadableAndAreLeasedOnce() {
 		RecordCodec records = new RecordCodec(new JdkSerializationCodec(null));
 		byte[] lease = records.encodeLease("holder");
-		byte[] value = records.encodeValue(envelope("value"));
+		byte[] value = records.encodeValue(key(), envelope("value"));
 		for (int length = 0; length < lease.length; length++) {
 			assertUnreadableAndLeasedOnce(Arrays.copyOf(lease, length));
 		}
-		for (int length = 0; length < RecordCodec.HEADER_LENGTH + 1 + 3 * Long.BYTES; length++) {
+		for (int length = 0; length < value.length; length++) {
 			assertUnreadableAndLeasedOnce(Arrays.copyOf(value, length));
 		}
 	}
@@ -67,7 +67,7 @@ public abstract class SharedStoreBackendContract extends BackendContract {
 	void recordsOfAnotherFormatVersionReadAsUnreadableAndAreLeasedOnce() {
 		RecordCodec records = new RecordCodec(new JdkSerializationCodec(null));
 		int formatVersion = RecordCodec.formatPrefix().length - 1;
-		for (byte[] record : List.of(records.encodeLease("holder"), records.encodeValue(envelope("value")))) {
+		for (byte[] record : List.of(records.encodeLease("holder"), records.encodeValue(key(), envelope("value")))) {
 			for (int version : new int[] { 0, 2, 255 }) {
 				byte[] other = record.clone();
 				other[formatVersion] = (byte) version;

@@ -1,5 +1,6 @@
 package dev.stampede.backend.local;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +79,9 @@ public final class LocalBackend implements StampedeBackend {
 		return true;
 	}
 
+	// Values are the loaders' own objects, never decoded: the engine checks their type.
 	@Override
-	public Slot read(String key) {
+	public Slot read(String key, Type valueType) {
 		Entry entry = this.entries.getIfPresent(key);
 		return (entry != null) ? entry.slot : Slot.EMPTY;
 	}

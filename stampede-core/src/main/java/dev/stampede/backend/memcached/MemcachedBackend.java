@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeValueTooLargeException;
 import dev.stampede.backend.KeyValueBackend;
+import dev.stampede.codec.RecordCodec;
 import dev.stampede.codec.ValueCodec;
 import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
@@ -51,7 +52,18 @@ public final class MemcachedBackend extends KeyValueBackend {
 	 * @param servers the servers, for messages
 	 */
 	public MemcachedBackend(MemcachedClient client, ValueCodec codec, Duration opTimeout, String servers) {
-		super(codec);
+		this(client, new RecordCodec(codec), opTimeout, servers);
+	}
+
+	/**
+	 * Uses a client built elsewhere; {@link #close()} shuts it down.
+	 * @param client a client on the binary protocol
+	 * @param records encodes leases and values, signed or compressed as it was built
+	 * @param opTimeout how long one memcached operation may take
+	 * @param servers the servers, for messages
+	 */
+	public MemcachedBackend(MemcachedClient client, RecordCodec records, Duration opTimeout, String servers) {
+		super(records);
 		if (client.getProtocol() != Protocol.Binary) {
 			throw new IllegalArgumentException("The memcached client must use the binary protocol "
 					+ "(XMemcachedClientBuilder.setCommandFactory(new BinaryCommandFactory())): only it honours "
@@ -73,6 +85,16 @@ public final class MemcachedBackend extends KeyValueBackend {
 	 */
 	public static MemcachedBackend connect(String servers, Duration opTimeout, Duration connectTimeout,
 			ValueCodec codec) {
+		return connect(servers, opTimeout, connectTimeout, new RecordCodec(codec));
+	}
+
+	/**
+	 * Connects to memcached servers with consistent hashing across them, as
+	 * {@link #connect(String, Duration, Duration, ValueCodec)} does.
+	 * @param records encodes leases and values, signed or compressed as it was built
+	 */
+	public static MemcachedBackend connect(String servers, Duration opTimeout, Duration connectTimeout,
+			RecordCodec records) {
 		XMemcachedClientBuilder builder;
 		try {
 			builder = new XMemcachedClientBuilder(AddrUtil.getAddresses(servers.replace(',', ' ').trim()));
@@ -87,7 +109,7 @@ public final class MemcachedBackend extends KeyValueBackend {
 		builder.setConnectTimeout(connectTimeout.toMillis());
 		builder.setFailureMode(false);
 		try {
-			return new MemcachedBackend(builder.build(), codec, opTimeout, servers);
+			return new MemcachedBackend(builder.build(), records, opTimeout, servers);
 		}
 		catch (IOException ex) {
 			throw new StampedeBackendException("Could not create a memcached client for " + servers, ex);

@@ -114,7 +114,16 @@ public final class RedisBackend extends KeyValueBackend {
 	 * @param codec encodes values
 	 */
 	public RedisBackend(RedisConnectionFactory connectionFactory, ValueCodec codec) {
-		super(codec);
+		this(connectionFactory, new RecordCodec(codec));
+	}
+
+	/**
+	 * Creates a backend on the application's Redis connection.
+	 * @param connectionFactory the connection, as Spring Boot configures it from {@code spring.data.redis.*}
+	 * @param records encodes leases and values, signed or compressed as it was built
+	 */
+	public RedisBackend(RedisConnectionFactory connectionFactory, RecordCodec records) {
+		super(records);
 		this.connectionFactory = connectionFactory;
 		this.redis.setConnectionFactory(connectionFactory);
 		this.redis.setKeySerializer(RedisSerializer.string());
@@ -179,7 +188,7 @@ public final class RedisBackend extends KeyValueBackend {
 
 	@Override
 	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-		return script(SET_AT_STAMP, key, stamp(RecordCodec.leaseStamp(token)), records().encodeValue(envelope),
+		return script(SET_AT_STAMP, key, stamp(RecordCodec.leaseStamp(token)), records().encodeValue(key, envelope),
 				millis(valueTtl(ttl)), leaseEndedChannel(cache));
 	}
 
