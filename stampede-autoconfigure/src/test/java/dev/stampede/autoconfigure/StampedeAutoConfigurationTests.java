@@ -304,6 +304,52 @@ class StampedeAutoConfigurationTests {
 
 	}
 
+	@Test
+	void aReturnTypeTheCodecCannotStoreOnASharedBackendIsNamedAtStartUp(CapturedOutput output) {
+		this.runner.withPropertyValues("stampede.memcached.servers=" + memcached.server().address())
+			.withUserConfiguration(UnstorableConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Unstorable.find(long) returns " + Unstorable.Plain.class.getName()
+						+ ", which the java/1 codec cannot store on the memcached backend")
+					.contains("java.io.Serializable")
+					.doesNotContain("Unstorable.serializable(long) returns");
+			});
+	}
+
+	@Test
+	void onTheInProcessBackendEveryReturnTypeIsStoredSoNoneIsNamed(CapturedOutput output) {
+		this.runner.withUserConfiguration(UnstorableConfiguration.class)
+			.run((context) -> assertThat(output).doesNotContain("which the java/1 codec cannot store"));
+	}
+
+	static class Unstorable {
+
+		@StampedeProtected(cache = "plain")
+		public Plain find(long id) {
+			return new Plain(id);
+		}
+
+		@StampedeProtected(cache = "serializable")
+		public String serializable(long id) {
+			return "x";
+		}
+
+		record Plain(long id) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnstorableConfiguration {
+
+		@Bean
+		Unstorable unstorable() {
+			return new Unstorable();
+		}
+
+	}
+
 	static class BadKey {
 
 		@StampedeProtected(cache = "bad", key = "#id +")

@@ -7,6 +7,7 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import dev.stampede.StampedeSerializationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ConfigurableObjectInputStream;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.serializer.support.SerializationFailedException;
 import org.springframework.core.serializer.support.SerializingConverter;
 
@@ -86,6 +88,15 @@ public final class JdkSerializationCodec implements ValueCodec {
 	/** The packages whose classes any declared type may read. */
 	public List<String> allowedPackages() {
 		return this.allowedPackages;
+	}
+
+	// A concrete class is what a method returns; an interface or an abstract class may hold
+	// values of classes that are Serializable.
+	@Override
+	public boolean canEncode(Type declaredType) {
+		Class<?> type = ResolvableType.forType(declaredType).toClass();
+		return type.isPrimitive() || Serializable.class.isAssignableFrom(type) || type.isInterface()
+				|| Modifier.isAbstract(type.getModifiers()) || type == Object.class;
 	}
 
 	@Override

@@ -25,6 +25,15 @@ public interface ValueCodec {
 	}
 
 	/**
+	 * Whether values of {@code declaredType} can be encoded at all, judged from the type
+	 * alone so that a call site that could never be cached is named at start-up. A type
+	 * that may hold values of several classes (an interface, {@code Object}) can.
+	 */
+	default boolean canEncode(Type declaredType) {
+		return true;
+	}
+
+	/**
 	 * Encodes a value.
 	 * @throws StampedeSerializationException if the value cannot be encoded
 	 */

@@ -19,9 +19,12 @@ import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
 import dev.stampede.annotation.StampedeEvict;
 import dev.stampede.annotation.StampedeProtected;
+import dev.stampede.codec.ValueCodec;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.AopProxyUtils;
@@ -47,6 +50,8 @@ import org.springframework.util.function.SingletonSupplier;
  * method, on the first call or when the bean is proxied.
  */
 public final class StampedeInterceptor implements MethodInterceptor {
+
+	private static final Logger logger = LoggerFactory.getLogger(StampedeInterceptor.class);
 
 	private static final Object NO_OPERATION = new Object();
 
@@ -247,9 +252,25 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			throw new IllegalStateException("Invalid settings for @StampedeProtected " + origin + ": "
 					+ ex.getMessage() + ". Fix the annotation or stampede.caches." + cache + ".*", ex);
 		}
+		warnIfNeverStored(site, origin);
 		return new Protect(method, site, expression(protect.key(), specific, element, "key", origin),
 				expression(protect.condition(), specific, element, "condition", origin),
 				expression(protect.unless(), specific, element, "unless", origin), returnKind, origin);
+	}
+
+	// On the in-process backend any value works, so this would pass in development and
+	// return every value uncached in production, where the backend stores bytes.
+	private void warnIfNeverStored(CallSite site, String origin) {
+		ValueCodec codec = (this.beanFactory != null) ? this.beanFactory.getBeanProvider(ValueCodec.class).getIfUnique()
+				: null;
+		if (codec == null || this.stampede.obtain().inspection().backend().isInProcess()
+				|| codec.canEncode(site.declaredType())) {
+			return;
+		}
+		logger.warn("{} returns {}, which the {} codec cannot store on the {} backend: its values will be returned "
+				+ "uncached and loaded on every call. Make it implement java.io.Serializable, or set "
+				+ "stampede.codec.format=json", origin, site.declaredType().getTypeName(), codec.id(),
+				this.stampede.obtain().inspection().backend().name());
 	}
 
 	private String requireCache(String cache, String annotation, String origin) {

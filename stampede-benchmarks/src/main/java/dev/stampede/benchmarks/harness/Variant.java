@@ -32,13 +32,18 @@ public enum Variant {
 	CACHEABLE_SYNC_LOCKING("@Cacheable sync + lock", "@Cacheable(sync = true), Redis, locking writer", Store.REDIS, Worker.SYNC_CACHEABLE,
 			"harness.locking-writer=true"),
 
+	// Spring's caches name no value type, so the Java codec reads only the JDK's types and the
+	// allowed packages: the workers' products live outside the application's own package.
+
 	/** Spring's {@code @Cacheable(sync = true)} on Stampede's cache manager ({@code stampede.spring-cache.enabled}), on Redis. */
 	CACHEABLE_SYNC_ON_STAMPEDE("@Cacheable sync on Stampede", "@Cacheable(sync = true) on Stampede, Redis", Store.REDIS,
-			Worker.SYNC_CACHEABLE_ON_STAMPEDE, "stampede.spring-cache.enabled=true", "stampede.caches.hits.ttl=1h"),
+			Worker.SYNC_CACHEABLE_ON_STAMPEDE, "stampede.spring-cache.enabled=true", "stampede.caches.hits.ttl=1h",
+			"stampede.codec.allowed-packages=dev.stampede.benchmarks.worker"),
 
 	/** Spring's plain {@code @Cacheable} on Stampede's cache manager, which Stampede protects as {@code sync = true}, on Redis. */
 	CACHEABLE_ON_STAMPEDE("@Cacheable on Stampede", "@Cacheable on Stampede, Redis", Store.REDIS,
-			Worker.CACHEABLE_ON_STAMPEDE, "stampede.spring-cache.enabled=true", "stampede.caches.hits.ttl=1h"),
+			Worker.CACHEABLE_ON_STAMPEDE, "stampede.spring-cache.enabled=true", "stampede.caches.hits.ttl=1h",
+			"stampede.codec.allowed-packages=dev.stampede.benchmarks.worker"),
 
 	/** JetCache 2.7 {@code @Cached} + {@code @CachePenetrationProtect} on Redis, in a Spring Boot 3.5 application. */
 	JETCACHE("JetCache", "JetCache @Cached + @CachePenetrationProtect, Redis", Store.REDIS, Worker.JETCACHE);
