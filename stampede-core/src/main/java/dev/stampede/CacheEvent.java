@@ -17,7 +17,10 @@ public enum CacheEvent {
 	/** A stale value was served while one caller refreshes it. */
 	STALE,
 
-	/** No servable value was found: a caller then takes the lease or waits for its holder; a plain read answers "absent". */
+	/**
+	 * No servable value was found: a caller then takes the lease or waits for its
+	 * holder; a plain read answers "absent".
+	 */
 	MISS,
 
 	/** The caller won the lease and called the loader. */

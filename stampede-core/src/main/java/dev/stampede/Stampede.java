@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@link Flights} (single flight), {@link LeaseLoop} and {@link AsyncFlight} (read,
  * lease, wait), {@link Winner} (storing a loaded value), {@link Refresher} and
  * {@link EarlyRefresh} (stale and early refresh), {@link Waiters} (wake-ups),
- * {@link Generations} (evicting whole caches), {@link LocalTier} (values kept in this
+ * {@link Evictions}, {@link Generations} (evicting keys and whole caches), {@link LocalTier} (values kept in this
  * JVM), {@link KeyEvents} (the backend's events), {@link Failures} and
  * {@link WarningLimiter} (failure policies), {@link EngineThreads}, {@link DirectAccess} (plain
  * reads and fenced writes outside a protected call).
@@ -66,6 +66,8 @@ public final class Stampede implements AutoCloseable {
 	private final Refresher refresher;
 
 	private final DirectAccess direct;
+
+	private final Evictions evictions;
 
 	private final EngineThreads threads;
 
@@ -126,6 +128,7 @@ public final class Stampede implements AutoCloseable {
 				waiters, threads, this::nextToken);
 		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
 				this::nextToken, this::observer);
+		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures);
 		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, this.keys, this.generations);
 		Function<String, @Nullable LocalTier> localTiers = this.callSites::localTier;
 		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations));
@@ -349,27 +352,7 @@ public final class Stampede implements AutoCloseable {
 	 * forget the key: this JVM's at once, other JVMs' as soon as the backend tells them.
 	 */
 	public void evict(String cache, Object key) {
-		CallSite site = this.callSites.programmatic(cache);
-		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(cache), keyString);
-		LocalTier tier = site.localTier();
-		if (tier != null) {
-			tier.evict(backendKey);
-		}
-		this.flights.detach(backendKey);
-		try {
-			this.backend.evict(backendKey);
-			publishEviction(cache, keyString, backendKey);
-		}
-		catch (StampedeBackendException ex) {
-			this.failures.evictionFailed(site, keyString, ex);
-		}
-		finally {
-			// Again once the backend forgot the key, for readers it answered just before.
-			if (tier != null) {
-				tier.evict(backendKey);
-			}
-		}
+		this.evictions.evict(this.callSites.programmatic(cache), key);
 	}
 
 	/**
@@ -379,23 +362,7 @@ public final class Stampede implements AutoCloseable {
 	 * now on; other JVMs follow within a second, or at once where the backend notifies.
 	 */
 	public void evictAll(String cache) {
-		CallSite site = this.callSites.programmatic(cache);
-		LocalTier tier = site.localTier();
-		if (tier != null) {
-			tier.evictAll();
-		}
-		try {
-			this.generations.advance(cache);
-			publishEviction(cache, KeyEvents.ALL_KEYS, KeyEvents.ALL_KEYS);
-		}
-		catch (StampedeBackendException ex) {
-			this.failures.evictionFailed(site, KeyEvents.ALL_KEYS, ex);
-		}
-		finally {
-			if (tier != null) {
-				tier.evictAll();
-			}
-		}
+		this.evictions.evictAll(this.callSites.programmatic(cache));
 	}
 
 	/**
@@ -470,17 +437,6 @@ public final class Stampede implements AutoCloseable {
 		site.stats().record(CacheEvent.HIT);
 		site.stats().called(Outcome.HIT);
 		return envelope;
-	}
-
-	private void publishEviction(String cache, String keyString, String backendKey) {
-		try {
-			this.backend.publishEviction(cache, backendKey);
-		}
-		catch (StampedeBackendException ex) {
-			// Other JVMs' local tiers expire all the same; the event only makes them quicker.
-			logger.debug("Could not publish the eviction of cache '{}' key '{}': {}", cache, keyString,
-					ex.getMessage());
-		}
 	}
 
 	/**

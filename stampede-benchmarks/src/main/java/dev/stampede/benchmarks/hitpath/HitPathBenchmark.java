@@ -63,6 +63,7 @@ public class HitPathBenchmark {
 		SpringApplicationBuilder application = new SpringApplicationBuilder(HitPathApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties("bench.store=" + this.store, "stampede.backend=" + this.store,
+					"stampede.codec.allowed-packages=dev.stampede.benchmarks.worker",
 					"spring.main.banner-mode=off");
 		switch (this.store) {
 			case "memcached" -> {
