@@ -1,15 +1,24 @@
 package dev.stampede.test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import dev.stampede.StampedeInterruptedException;
+import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.Slot;
+import dev.stampede.backend.StampedeBackend;
 import dev.stampede.codec.JdkSerializationCodec;
 import dev.stampede.codec.RecordCodec;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a backend on a store that other programs can write, and that can lose keys,
@@ -98,6 +107,47 @@ public abstract class SharedStoreBackendContract extends BackendContract {
 		long next = backend().nextGeneration(key);
 		assertThat(next).isGreaterThan(first);
 		assertThat(backend().generation(key)).isEqualTo(next);
+	}
+
+	/**
+	 * Asserts that callers whose threads are interrupted while {@code patient} waits on a
+	 * paused {@code server} get {@link StampedeInterruptedException} with their flag
+	 * kept, and leave the circuit closed for everyone else. {@code patient} must wait
+	 * longer than the test does for an answer, so every caller is still waiting when
+	 * it is interrupted.
+	 */
+	protected static void assertInterruptedCallersLeaveTheCircuitClosed(StampedeBackend patient, ServerProcess server)
+			throws Exception {
+		CircuitBreakingBackend circuit = new CircuitBreakingBackend(patient, 3, Duration.ofMinutes(1));
+		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);
+		server.pause();
+		List<Thread> callers = new ArrayList<>();
+		Map<String, Object> outcomes = new ConcurrentHashMap<>();
+		for (int i = 0; i < 8; i++) {
+			Thread caller = new Thread(() -> {
+				try {
+					outcomes.put(Thread.currentThread().getName(), circuit.read("interrupted"));
+				}
+				catch (RuntimeException ex) {
+					outcomes.put(Thread.currentThread().getName(),
+							ex.getClass().getSimpleName() + " interrupted=" + Thread.currentThread().isInterrupted());
+				}
+			}, "interrupted-caller-" + i);
+			caller.start();
+			callers.add(caller);
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> callers.stream().allMatch((caller) -> caller.getState() == Thread.State.TIMED_WAITING));
+		callers.forEach(Thread::interrupt);
+		for (Thread caller : callers) {
+			caller.join(Duration.ofSeconds(10).toMillis());
+		}
+		server.resume();
+		assertThat(outcomes).hasSize(callers.size())
+			.allSatisfy((caller, outcome) -> assertThat(outcome)
+				.isEqualTo(StampedeInterruptedException.class.getSimpleName() + " interrupted=true"));
+		assertThat(circuit.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);
 	}
 
 	private void assertUnreadableAndLeasedOnce(byte[] bytes) {

@@ -3,29 +3,22 @@ package dev.stampede.test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.stampede.CacheSettings;
 import dev.stampede.Envelope;
 import dev.stampede.InvalidSettingException;
 import dev.stampede.Stampede;
-import dev.stampede.StampedeInterruptedException;
 import dev.stampede.StampedeSettings;
-import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.memcached.MemcachedBackend;
 import dev.stampede.codec.JdkSerializationCodec;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 class MemcachedBackendTest extends SharedStoreBackendContract {
 
@@ -97,36 +90,7 @@ class MemcachedBackendTest extends SharedStoreBackendContract {
 		MemcachedBackend patient = MemcachedBackend.connect(memcached.server().address(), Duration.ofMinutes(1),
 				Duration.ofSeconds(1), new JdkSerializationCodec(null));
 		closeAfterTest(patient);
-		CircuitBreakingBackend circuit = new CircuitBreakingBackend(patient, 3, Duration.ofMinutes(1));
-		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);
-		memcached.server().pause();
-		List<Thread> callers = new ArrayList<>();
-		Map<String, Object> outcomes = new ConcurrentHashMap<>();
-		for (int i = 0; i < 8; i++) {
-			Thread caller = new Thread(() -> {
-				try {
-					outcomes.put(Thread.currentThread().getName(), circuit.read("interrupted"));
-				}
-				catch (RuntimeException ex) {
-					outcomes.put(Thread.currentThread().getName(),
-							ex.getClass().getSimpleName() + " interrupted=" + Thread.currentThread().isInterrupted());
-				}
-			}, "interrupted-caller-" + i);
-			caller.start();
-			callers.add(caller);
-		}
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> callers.stream().allMatch((caller) -> caller.getState() == Thread.State.TIMED_WAITING));
-		callers.forEach(Thread::interrupt);
-		for (Thread caller : callers) {
-			caller.join(Duration.ofSeconds(10).toMillis());
-		}
-		memcached.server().resume();
-		assertThat(outcomes).hasSize(callers.size())
-			.allSatisfy((caller, outcome) -> assertThat(outcome)
-				.isEqualTo(StampedeInterruptedException.class.getSimpleName() + " interrupted=true"));
-		assertThat(circuit.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
-		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);
+		assertInterruptedCallersLeaveTheCircuitClosed(patient, memcached.server());
 	}
 
 	static MemcachedBackend connect(String servers) {

@@ -2,9 +2,7 @@ package dev.stampede.test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -109,37 +107,8 @@ class RedisBackendTest extends SharedStoreBackendContract {
 		factory.afterPropertiesSet();
 		factory.start();
 		closeAfterTest(factory::destroy);
-		CircuitBreakingBackend circuit = new CircuitBreakingBackend(
-				new RedisBackend(factory, new JdkSerializationCodec(null)), 3, Duration.ofMinutes(1));
-		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);
-		redis.server().pause();
-		List<Thread> callers = new ArrayList<>();
-		ConcurrentHashMap<String, Object> outcomes = new ConcurrentHashMap<>();
-		for (int i = 0; i < 8; i++) {
-			Thread caller = new Thread(() -> {
-				try {
-					outcomes.put(Thread.currentThread().getName(), circuit.read("interrupted"));
-				}
-				catch (RuntimeException ex) {
-					outcomes.put(Thread.currentThread().getName(),
-							ex.getClass().getSimpleName() + " interrupted=" + Thread.currentThread().isInterrupted());
-				}
-			}, "interrupted-caller-" + i);
-			caller.start();
-			callers.add(caller);
-		}
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> callers.stream().allMatch((caller) -> caller.getState() == Thread.State.TIMED_WAITING));
-		callers.forEach(Thread::interrupt);
-		for (Thread caller : callers) {
-			caller.join(Duration.ofSeconds(10).toMillis());
-		}
-		redis.server().resume();
-		assertThat(outcomes).hasSize(callers.size())
-			.allSatisfy((caller, outcome) -> assertThat(outcome)
-				.isEqualTo(StampedeInterruptedException.class.getSimpleName() + " interrupted=true"));
-		assertThat(circuit.circuitState()).isEqualTo(CircuitBreaker.State.CLOSED);
-		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);
+		assertInterruptedCallersLeaveTheCircuitClosed(new RedisBackend(factory, new JdkSerializationCodec(null)),
+				redis.server());
 	}
 
 	@Test
