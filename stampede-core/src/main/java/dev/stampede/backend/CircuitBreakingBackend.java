@@ -22,9 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
  * large) says nothing of the backend's health: it neither opens nor closes the
  * circuit, and a probe that ends that way leaves the next call to probe.
  */
-public final class CircuitBreakingBackend implements StampedeBackend {
-
-	private final StampedeBackend delegate;
+public final class CircuitBreakingBackend extends ForwardingBackend {
 
 	private final CircuitBreaker breaker;
 
@@ -37,7 +35,7 @@ public final class CircuitBreakingBackend implements StampedeBackend {
 	 * @param openFor how long an open circuit rejects requests before a probe
 	 */
 	public CircuitBreakingBackend(StampedeBackend delegate, int failureThreshold, Duration openFor) {
-		this.delegate = delegate;
+		super(delegate);
 		this.openFor = openFor;
 		this.breaker = CircuitBreaker.of("stampede-" + delegate.name(), CircuitBreakerConfig.custom()
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -58,92 +56,62 @@ public final class CircuitBreakingBackend implements StampedeBackend {
 
 	/** The guarded backend. */
 	public StampedeBackend getDelegate() {
-		return this.delegate;
-	}
-
-	@Override
-	public String name() {
-		return this.delegate.name();
+		return delegate();
 	}
 
 	@Override
 	public Slot read(String key, Type valueType) {
-		return guarded(() -> this.delegate.read(key, valueType));
+		return guarded(() -> delegate().read(key, valueType));
 	}
 
 	@Override
 	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-		return guarded(() -> this.delegate.tryLease(key, observed, token, leaseTtl));
+		return guarded(() -> delegate().tryLease(key, observed, token, leaseTtl));
 	}
 
 	@Override
 	public boolean fulfilLease(String cache, String key, String token, Envelope envelope, Duration ttl) {
-		return guarded(() -> this.delegate.fulfilLease(cache, key, token, envelope, ttl));
+		return guarded(() -> delegate().fulfilLease(cache, key, token, envelope, ttl));
 	}
 
 	@Override
 	public void abandonLease(String cache, String key, String token) {
-		run(() -> this.delegate.abandonLease(cache, key, token));
+		run(() -> delegate().abandonLease(cache, key, token));
 	}
 
 	@Override
 	public boolean tryRefreshLease(String key, String token, Duration leaseTtl) {
-		return guarded(() -> this.delegate.tryRefreshLease(key, token, leaseTtl));
+		return guarded(() -> delegate().tryRefreshLease(key, token, leaseTtl));
 	}
 
 	@Override
 	public boolean replace(String key, long version, Envelope envelope, Duration ttl) {
-		return guarded(() -> this.delegate.replace(key, version, envelope, ttl));
+		return guarded(() -> delegate().replace(key, version, envelope, ttl));
 	}
 
 	@Override
 	public void releaseRefreshLease(String key, String token) {
-		run(() -> this.delegate.releaseRefreshLease(key, token));
+		run(() -> delegate().releaseRefreshLease(key, token));
 	}
 
 	@Override
 	public void evict(String key) {
-		run(() -> this.delegate.evict(key));
+		run(() -> delegate().evict(key));
 	}
 
 	@Override
 	public long generation(String key) {
-		return guarded(() -> this.delegate.generation(key));
+		return guarded(() -> delegate().generation(key));
 	}
 
 	@Override
 	public long nextGeneration(String key) {
-		return guarded(() -> this.delegate.nextGeneration(key));
+		return guarded(() -> delegate().nextGeneration(key));
 	}
 
 	@Override
 	public void publishEviction(String cache, String key) {
-		run(() -> this.delegate.publishEviction(cache, key));
-	}
-
-	@Override
-	public AutoCloseable subscribe(KeyEventListener listener) {
-		return this.delegate.subscribe(listener);
-	}
-
-	@Override
-	public Duration minimumLeaseTtl() {
-		return this.delegate.minimumLeaseTtl();
-	}
-
-	@Override
-	public Duration maximumTtl() {
-		return this.delegate.maximumTtl();
-	}
-
-	@Override
-	public void close() {
-		this.delegate.close();
-	}
-
-	@Override
-	public String toString() {
-		return this.delegate.toString();
+		run(() -> delegate().publishEviction(cache, key));
 	}
 
 	private void run(Runnable operation) {

@@ -6,11 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
-import javax.crypto.Mac;
 
 import dev.stampede.Envelope;
 import dev.stampede.StampedeSerializationException;
@@ -161,7 +157,7 @@ public final class RecordCodec {
 		int inflatedLength = payload.length;
 		if (this.compressAbove >= 0 && payload.length > this.compressAbove
 				&& payload.length <= MAX_INFLATED_BYTES) {
-			byte[] deflated = deflate(payload);
+			byte[] deflated = Compression.deflate(payload);
 			if (deflated.length + Integer.BYTES < payload.length) {
 				payload = deflated;
 				flags |= COMPRESSED;
@@ -187,7 +183,7 @@ public final class RecordCodec {
 		}
 		record.put(payload);
 		if (signing != null) {
-			record.put(sign(signing, key, record.array(), record.position()));
+			record.put(signing.sign(key, record.array(), record.position()));
 		}
 		return record.array();
 	}
@@ -344,7 +340,7 @@ public final class RecordCodec {
 				return new Unreadable(UnreadableReason.REJECTED,
 						"a compressed value that claims to inflate to " + inflatedLength + " bytes");
 			}
-			payload = inflate(bytes, buffer.position(), end - buffer.position(), inflatedLength);
+			payload = Compression.inflate(bytes, buffer.position(), end - buffer.position(), inflatedLength);
 			if (payload == null) {
 				return new Unreadable(UnreadableReason.UNDECODABLE, "a compressed value that does not inflate");
 			}
@@ -380,67 +376,12 @@ public final class RecordCodec {
 					+ printable(new String(bytes, keyIdOffset, keyIdLength, StandardCharsets.UTF_8))
 					+ "', where this engine's is '" + signing.id() + "'");
 		}
-		byte[] expected = sign(signing, key, bytes, end);
+		byte[] expected = signing.sign(key, bytes, end);
 		if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, end, end + SIGNATURE_LENGTH))) {
 			return new Unreadable(UnreadableReason.BAD_SIGNATURE,
 					"a value whose signature does not match its bytes and key");
 		}
 		return null;
-	}
-
-	private static byte[] sign(SigningKey signing, String key, byte[] record, int length) {
-		byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-		Mac mac = signing.mac();
-		mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(keyBytes.length).array());
-		mac.update(keyBytes);
-		mac.update(record, 0, length);
-		return mac.doFinal();
-	}
-
-	private static byte[] deflate(byte[] bytes) {
-		Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-		try {
-			deflater.setInput(bytes);
-			deflater.finish();
-			byte[] buffer = new byte[bytes.length];
-			int length = 0;
-			while (!deflater.finished()) {
-				if (length == buffer.length) {
-					// Deflating made it no shorter: the caller keeps it as it is.
-					return bytes;
-				}
-				length += deflater.deflate(buffer, length, buffer.length - length);
-			}
-			return Arrays.copyOf(buffer, length);
-		}
-		finally {
-			deflater.end();
-		}
-	}
-
-	private static byte @Nullable [] inflate(byte[] bytes, int offset, int length, int inflatedLength) {
-		Inflater inflater = new Inflater();
-		try {
-			inflater.setInput(bytes, offset, length);
-			byte[] inflated = new byte[inflatedLength];
-			int filled = 0;
-			while (filled < inflatedLength) {
-				int count = inflater.inflate(inflated, filled, inflatedLength - filled);
-				if (count == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-					return null;
-				}
-				filled += count;
-			}
-			// Exactly as long as it says: more output, or bytes after the stream, is no record written here.
-			return (inflater.inflate(new byte[1]) == 0 && inflater.finished() && inflater.getRemaining() == 0)
-					? inflated : null;
-		}
-		catch (DataFormatException ex) {
-			return null;
-		}
-		finally {
-			inflater.end();
-		}
 	}
 
 	private static Unreadable foreign(String detail) {

@@ -1,5 +1,6 @@
 package dev.stampede.codec;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -69,8 +70,22 @@ public final class SigningKey {
 		return this.idBytes;
 	}
 
+	/**
+	 * The HMAC of {@code length} bytes of {@code record} stored under {@code key}: the
+	 * key's length and bytes come first, so a signed value moved to another key does
+	 * not check out there.
+	 */
+	byte[] sign(String key, byte[] record, int length) {
+		byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+		Mac mac = mac();
+		mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(keyBytes.length).array());
+		mac.update(keyBytes);
+		mac.update(record, 0, length);
+		return mac.doFinal();
+	}
+
 	/** A MAC ready to sign: a copy of the initialised one, since a {@link Mac} serves one thread at a time. */
-	Mac mac() {
+	private Mac mac() {
 		try {
 			return (Mac) this.prototype.clone();
 		}
