@@ -1,6 +1,7 @@
 package dev.stampede;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -38,12 +39,24 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
 	 * Starts a sequence of pauses for one wait.
 	 */
 	BackOffExecution start() {
-		// Spring's jitter is an absolute amount scaled by interval / initial, so a jitter of
-		// (fraction * initial) randomises every pause by that fraction of itself.
-		ExponentialBackOff backOff = new ExponentialBackOff(Math.max(1, this.initial.toMillis()), this.multiplier);
-		backOff.setMaxInterval(Math.max(1, this.max.toMillis()));
-		backOff.setJitter(Math.round(this.jitter * this.initial.toMillis()));
-		return backOff.start();
+		long initialMillis = Math.max(1, this.initial.toMillis());
+		long maxMillis = Math.max(1, this.max.toMillis());
+		ExponentialBackOff backOff = new ExponentialBackOff(initialMillis, this.multiplier);
+		backOff.setMaxInterval(maxMillis);
+		BackOffExecution exponential = backOff.start();
+		if (this.jitter == 0) {
+			return exponential;
+		}
+		// Jitter of its own rather than Spring Framework 7's, so that Spring Framework 6 runs it too.
+		return () -> {
+			long pause = exponential.nextBackOff();
+			if (pause == BackOffExecution.STOP) {
+				return pause;
+			}
+			long spread = Math.round(pause * this.jitter);
+			long jittered = pause - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1);
+			return Math.min(maxMillis, Math.max(initialMillis, jittered));
+		};
 	}
 
 }
