@@ -5,12 +5,9 @@ import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.stampede.StampedeSerializationException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.core.ResolvableType;
 
 /**
  * JSON through Jackson 3, read into the caller's declared generic type: records,
@@ -24,9 +21,10 @@ import org.springframework.core.ResolvableType;
  * does not say which class it held.
  * <p>
  * Needs {@code tools.jackson.core:jackson-databind} on the class path, which
- * Stampede's core module does not bring.
+ * Stampede's core module does not bring. Its bytes are those of
+ * {@link Jackson2JsonCodec}, so applications on either Jackson share values.
  */
-public final class JsonCodec implements ValueCodec {
+public final class JsonCodec extends DeclaredTypeJson {
 
 	/** The id of this codec's format. */
 	public static final String ID = "json/1";
@@ -50,44 +48,25 @@ public final class JsonCodec implements ValueCodec {
 	}
 
 	@Override
-	public String id() {
-		return ID;
-	}
-
-	@Override
 	public byte[] encode(Object value) {
 		try {
 			return this.mapper.writeValueAsBytes(value);
 		}
 		catch (JacksonException ex) {
-			throw new StampedeSerializationException("Cannot write a " + value.getClass().getName()
-					+ " as JSON: " + ex.getOriginalMessage(), ex);
+			throw unwritable(value, ex.getOriginalMessage(), ex);
 		}
 	}
 
 	@Override
-	public Object decode(byte[] bytes, Type declaredType) {
-		Class<?> raw = ResolvableType.forType(declaredType).toClass();
-		if (raw == Object.class || raw == Serializable.class) {
-			throw new StampedeSerializationException("The json codec reads values into their declared type, and "
-					+ "the caller declared none; give it one with Stampede.callSite(cache, overrides, origin, type)",
-					null);
-		}
-		Object value;
+	Object read(byte[] bytes, Type declaredType) {
 		try {
-			value = this.readers.computeIfAbsent(declaredType,
+			return this.readers.computeIfAbsent(declaredType,
 					(type) -> this.mapper.readerFor(this.mapper.constructType(type)))
 				.readValue(bytes);
 		}
 		catch (JacksonException ex) {
-			throw new StampedeSerializationException("Cannot read a cached value as " + declaredType.getTypeName()
-					+ ": " + ex.getOriginalMessage(), ex);
+			throw unreadable(declaredType, ex.getOriginalMessage(), ex);
 		}
-		if (value == null) {
-			throw new StampedeSerializationException("The cached JSON is null, and null values are not written "
-					+ "as JSON", null);
-		}
-		return value;
 	}
 
 	@Override

@@ -7,9 +7,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.stampede.StampedeSerializationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -18,59 +21,78 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class JsonCodecTest {
 
-	private final JsonCodec codec = new JsonCodec();
-
-	@Test
-	void recordsAndTheirGenericContainersReadBackAsTheDeclaredType() {
-		Product one = new Product(1, "one", new BigDecimal("9.90"), Instant.parse("2026-11-27T10:15:30Z"), List.of("a"));
-		Product two = new Product(2, "two", null, null, List.of());
-		assertThat(roundTrip(one, Product.class)).isEqualTo(one);
-		assertThat(roundTrip(List.of(one, two), new ParameterizedTypeReference<List<Product>>() {
-		}.getType())).isEqualTo(List.of(one, two));
-		assertThat(roundTrip(Map.of("one", one), new ParameterizedTypeReference<Map<String, Product>>() {
-		}.getType())).isEqualTo(Map.of("one", one));
-		assertThat(roundTrip(Optional.of(one), new ParameterizedTypeReference<Optional<Product>>() {
-		}.getType())).isEqualTo(Optional.of(one));
-		assertThat(roundTrip(Optional.empty(), new ParameterizedTypeReference<Optional<Product>>() {
-		}.getType())).isEqualTo(Optional.empty());
-		assertThat(roundTrip(42L, Long.class)).isEqualTo(42L);
+	static Stream<ValueCodec> codecs() {
+		return Stream.of(new JsonCodec(), new Jackson2JsonCodec());
 	}
 
-	@Test
-	void aClassThatIsNotSerializableRoundTrips() {
+	@ParameterizedTest
+	@MethodSource("codecs")
+	void recordsAndTheirGenericContainersReadBackAsTheDeclaredType(ValueCodec codec) {
+		Product one = new Product(1, "one", new BigDecimal("9.90"), Instant.parse("2026-11-27T10:15:30Z"), List.of("a"));
+		Product two = new Product(2, "two", null, null, List.of());
+		assertThat(roundTrip(codec, one, Product.class)).isEqualTo(one);
+		assertThat(roundTrip(codec, List.of(one, two), new ParameterizedTypeReference<List<Product>>() {
+		}.getType())).isEqualTo(List.of(one, two));
+		assertThat(roundTrip(codec, Map.of("one", one), new ParameterizedTypeReference<Map<String, Product>>() {
+		}.getType())).isEqualTo(Map.of("one", one));
+		assertThat(roundTrip(codec, Optional.of(one), new ParameterizedTypeReference<Optional<Product>>() {
+		}.getType())).isEqualTo(Optional.of(one));
+		assertThat(roundTrip(codec, Optional.empty(), new ParameterizedTypeReference<Optional<Product>>() {
+		}.getType())).isEqualTo(Optional.empty());
+		assertThat(roundTrip(codec, 42L, Long.class)).isEqualTo(42L);
+	}
+
+	@ParameterizedTest
+	@MethodSource("codecs")
+	void aClassThatIsNotSerializableRoundTrips(ValueCodec codec) {
 		Basket basket = new Basket();
 		basket.setOwner("ann");
 		basket.setItems(List.of(new Product(3, "three", BigDecimal.ONE, null, List.of())));
-		Basket read = (Basket) roundTrip(basket, Basket.class);
+		Basket read = (Basket) roundTrip(codec, basket, Basket.class);
 		assertThat(read.getOwner()).isEqualTo("ann");
 		assertThat(read.getItems()).isEqualTo(basket.getItems());
 	}
 
-	@Test
-	void theBytesNameNoClass() {
-		byte[] bytes = this.codec.encode(List.of(new Product(1, "one", null, null, List.of())));
+	@ParameterizedTest
+	@MethodSource("codecs")
+	void theBytesNameNoClass(ValueCodec codec) {
+		byte[] bytes = codec.encode(List.of(new Product(1, "one", null, null, List.of())));
 		assertThat(new String(bytes, StandardCharsets.UTF_8)).doesNotContain("dev.stampede").doesNotContain("@class");
 	}
 
-	@Test
-	void aCallerThatDeclaresNoTypeGetsNoMapInPlaceOfItsValue() {
-		byte[] bytes = this.codec.encode(new Product(1, "one", null, null, List.of()));
+	@ParameterizedTest
+	@MethodSource("codecs")
+	void aCallerThatDeclaresNoTypeGetsNoMapInPlaceOfItsValue(ValueCodec codec) {
+		byte[] bytes = codec.encode(new Product(1, "one", null, null, List.of()));
 		assertThatExceptionOfType(StampedeSerializationException.class)
-			.isThrownBy(() -> this.codec.decode(bytes, Object.class))
+			.isThrownBy(() -> codec.decode(bytes, Object.class))
 			.withMessageContaining("callSite");
 	}
 
-	@Test
-	void jsonThatDoesNotFitTheTypeIsUndecodable() {
+	@ParameterizedTest
+	@MethodSource("codecs")
+	void jsonThatDoesNotFitTheTypeIsUndecodable(ValueCodec codec) {
 		assertThatExceptionOfType(StampedeSerializationException.class)
-			.isThrownBy(() -> this.codec.decode("{\"id\":\"not a number\"}".getBytes(), Product.class))
+			.isThrownBy(() -> codec.decode("{\"id\":\"not a number\"}".getBytes(), Product.class))
 			.isNotInstanceOf(ValueRejectedException.class);
 		assertThatExceptionOfType(StampedeSerializationException.class)
-			.isThrownBy(() -> this.codec.decode("null".getBytes(), Product.class));
+			.isThrownBy(() -> codec.decode("null".getBytes(), Product.class));
 	}
 
-	private Object roundTrip(Object value, Type type) {
-		return this.codec.decode(this.codec.encode(value), type);
+	@Test
+	void eachJacksonGenerationReadsTheOthersValues() {
+		Product product = new Product(1, "one", new BigDecimal("9.90"), Instant.parse("2026-11-27T10:15:30Z"), List.of("a"));
+		Type products = new ParameterizedTypeReference<List<Product>>() {
+		}.getType();
+		JsonCodec jackson3 = new JsonCodec();
+		Jackson2JsonCodec jackson2 = new Jackson2JsonCodec();
+		assertThat(jackson2.id()).isEqualTo(jackson3.id());
+		assertThat(jackson2.decode(jackson3.encode(List.of(product)), products)).isEqualTo(List.of(product));
+		assertThat(jackson3.decode(jackson2.encode(List.of(product)), products)).isEqualTo(List.of(product));
+	}
+
+	private static Object roundTrip(ValueCodec codec, Object value, Type type) {
+		return codec.decode(codec.encode(value), type);
 	}
 
 	record Product(long id, String name, BigDecimal price, Instant since, List<String> tags) {

@@ -24,6 +24,7 @@ import dev.stampede.StampedeSettings;
 import dev.stampede.UnreadableReason;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.Jackson2JsonCodec;
 import dev.stampede.codec.JsonCodec;
 import dev.stampede.codec.RecordCodec;
 import dev.stampede.codec.SigningKey;
@@ -173,6 +174,17 @@ public abstract class CodecContract {
 		}.getType(), Optional.of(one));
 		assertRoundTrip(writer, reader, Product.class, null);
 		assertThat(reader.inspection().stats(CACHE).count(CacheEvent.UNREADABLE)).isZero();
+	}
+
+	@Test
+	void applicationsOnEitherJacksonGenerationShareJsonValues() {
+		Stampede jackson3 = engine(new RecordCodec(new JsonCodec()));
+		Stampede jackson2 = engine(new RecordCodec(new Jackson2JsonCodec()));
+		Product one = new Product(1, "one", new BigDecimal("9.90"), List.of("a", "b"));
+		assertRoundTrip(jackson3, jackson2, PRODUCTS, List.of(one));
+		assertRoundTrip(jackson2, jackson3, Product.class, one);
+		assertThat(jackson2.inspection().stats(CACHE).count(CacheEvent.UNREADABLE)).isZero();
+		assertThat(jackson3.inspection().stats(CACHE).count(CacheEvent.UNREADABLE)).isZero();
 	}
 
 	@Test
