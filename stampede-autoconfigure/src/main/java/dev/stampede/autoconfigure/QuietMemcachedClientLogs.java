@@ -2,7 +2,6 @@ package dev.stampede.autoconfigure;
 
 import java.util.Map;
 
-import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -13,8 +12,12 @@ import org.springframework.core.env.MapPropertySource;
  * reconnection attempt; Stampede already reports the same failures once, as a
  * rate-limited warning. Any {@code logging.level.net.rubyeye.xmemcached} or
  * {@code logging.level.com.google.code.yanf4j} the application sets wins.
+ * <p>
+ * Registered under Boot 3's name for environment post-processors, which Boot 4 reads
+ * too, so that one registration serves both lines.
  */
-class QuietMemcachedClientLogs implements EnvironmentPostProcessor {
+@SuppressWarnings("deprecation")
+class QuietMemcachedClientLogs implements org.springframework.boot.env.EnvironmentPostProcessor {
 
 	static final String PROPERTY_SOURCE = "stampede-memcached-client-logging";
 

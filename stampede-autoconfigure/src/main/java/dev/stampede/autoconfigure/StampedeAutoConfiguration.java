@@ -35,13 +35,16 @@ import org.springframework.core.io.ResourceLoader;
  * that protects annotated methods. Each bean backs off when the application defines
  * its own.
  */
-@AutoConfiguration(afterName = StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION)
+@AutoConfiguration(afterName = { StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION,
+		StampedeAutoConfiguration.BOOT_3_DATA_REDIS_AUTO_CONFIGURATION })
 @ConditionalOnBooleanProperty(name = "stampede.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(StampedeProperties.class)
 @Import({ LocalBackendConfiguration.class, MemcachedBackendConfiguration.class, RedisBackendConfiguration.class })
 public final class StampedeAutoConfiguration {
 
 	static final String DATA_REDIS_AUTO_CONFIGURATION = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
+
+	static final String BOOT_3_DATA_REDIS_AUTO_CONFIGURATION = "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration";
 
 	private static final Logger logger = LoggerFactory.getLogger(StampedeAutoConfiguration.class);
 

@@ -22,12 +22,15 @@ import org.springframework.context.annotation.Role;
  * {@code StampedeCacheManager} are protected as {@code @Cacheable(sync = true)} ones.
  */
 @AutoConfiguration(after = StampedeAutoConfiguration.class,
-		beforeName = StampedeCacheAutoConfiguration.CACHE_AUTO_CONFIGURATION)
+		beforeName = { StampedeCacheAutoConfiguration.CACHE_AUTO_CONFIGURATION,
+				StampedeCacheAutoConfiguration.BOOT_3_CACHE_AUTO_CONFIGURATION })
 @ConditionalOnBean(Stampede.class)
 @EnableConfigurationProperties(StampedeCacheProperties.class)
 public final class StampedeCacheAutoConfiguration {
 
 	static final String CACHE_AUTO_CONFIGURATION = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration";
+
+	static final String BOOT_3_CACHE_AUTO_CONFIGURATION = "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration";
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)

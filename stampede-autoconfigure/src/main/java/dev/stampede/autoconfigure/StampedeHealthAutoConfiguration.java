@@ -2,6 +2,7 @@ package dev.stampede.autoconfigure;
 
 import dev.stampede.FailurePolicy;
 import dev.stampede.Stampede;
+import dev.stampede.actuate.StampedeHealthCheck;
 import dev.stampede.actuate.StampedeHealthIndicator;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,7 +13,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code stampede} health indicator of the backend.
+ * The {@code stampede} health indicator of the backend, on Spring Boot 4.
  */
 @AutoConfiguration(after = StampedeAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
@@ -24,10 +25,20 @@ public final class StampedeHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "stampedeHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("stampede")
 	StampedeHealthIndicator stampedeHealthIndicator(Stampede stampede, StampedeProperties properties) {
+		return new StampedeHealthIndicator(healthCheck(stampede, properties));
+	}
+
+	/**
+	 * The check behind the {@code stampede} health indicator of either Boot line.
+	 * @param stampede the engine
+	 * @param properties the settings that say whether a dead backend is {@code DOWN}
+	 * @return the check
+	 */
+	public static StampedeHealthCheck healthCheck(Stampede stampede, StampedeProperties properties) {
 		Boolean configured = properties.getHealth().getDownWhenBackendDown();
 		boolean down = (configured != null) ? configured
 				: StampedePropertiesMapper.defaults(properties).onBackendFailure() == FailurePolicy.FAIL;
-		return new StampedeHealthIndicator(stampede, down);
+		return new StampedeHealthCheck(stampede, down);
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.stampede.StampedeSettings;
 import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.Jackson2JsonCodec;
 import dev.stampede.codec.JsonCodec;
 import dev.stampede.codec.RecordCodec;
 import dev.stampede.codec.SigningKey;
@@ -32,7 +33,9 @@ import org.springframework.util.unit.DataSize;
  */
 final class StampedePropertiesMapper {
 
-	private static final String JACKSON = "tools.jackson.databind.json.JsonMapper";
+	private static final String JACKSON_3 = "tools.jackson.databind.json.JsonMapper";
+
+	private static final String JACKSON_2 = "com.fasterxml.jackson.databind.json.JsonMapper";
 
 	private StampedePropertiesMapper() {
 	}
@@ -82,16 +85,21 @@ final class StampedePropertiesMapper {
 	/**
 	 * The codec of {@code stampede.codec.format}: Java serialization filtered to the
 	 * declared types, the JDK's value types and the allowed packages (by default those
-	 * {@code applicationPackages} gives), or JSON, which needs Jackson 3.
+	 * {@code applicationPackages} gives), or JSON, through Jackson 3 where the
+	 * application has it (Boot 4), else Jackson 2 (Boot 3).
 	 */
 	static ValueCodec valueCodec(StampedeProperties.Codec codec, @Nullable ClassLoader classLoader,
 			Supplier<List<String>> applicationPackages) {
 		if (codec.getFormat() == StampedeProperties.Format.JSON) {
-			if (!ClassUtils.isPresent(JACKSON, classLoader)) {
-				throw invalid("codec.format", "json", "the json format needs Jackson 3 (tools.jackson.core:"
-						+ "jackson-databind); add org.springframework.boot:spring-boot-starter-jackson");
+			if (ClassUtils.isPresent(JACKSON_3, classLoader)) {
+				return new JsonCodec();
 			}
-			return new JsonCodec();
+			if (ClassUtils.isPresent(JACKSON_2, classLoader)) {
+				return new Jackson2JsonCodec();
+			}
+			throw invalid("codec.format", "json", "the json format needs Jackson; add "
+					+ "org.springframework.boot:spring-boot-starter-jackson on Spring Boot 4, "
+					+ "or org.springframework.boot:spring-boot-starter-json on Spring Boot 3");
 		}
 		List<String> allowed = codec.getAllowedPackages();
 		try {

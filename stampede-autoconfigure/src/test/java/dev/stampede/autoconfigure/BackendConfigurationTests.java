@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -124,7 +123,7 @@ class BackendConfigurationTests {
 	}
 
 	private ApplicationContextRunner withRedis() {
-		return this.runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+		return this.runner.withConfiguration(BootLine.dataRedis())
 			.withPropertyValues("spring.data.redis.host=" + RedisServer.HOST,
 					"spring.data.redis.port=" + redis.server().port());
 	}

@@ -3,6 +3,7 @@ package dev.stampede.autoconfigure;
 
 import dev.stampede.Stampede;
 import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.Jackson2JsonCodec;
 import dev.stampede.codec.JsonCodec;
 import dev.stampede.codec.RecordCodec;
 import dev.stampede.codec.ValueCodec;
@@ -60,20 +61,28 @@ class CodecAutoConfigurationTests {
 	}
 
 	@Test
-	void theJsonFormatSelectsTheJsonCodec() {
+	void theJsonFormatSelectsTheJsonCodecOfTheApplicationsJackson() {
 		this.runner.withPropertyValues("stampede.codec.format=json").run((context) -> {
-			assertThat(context.getBean(ValueCodec.class)).isInstanceOf(JsonCodec.class);
+			assertThat(context.getBean(ValueCodec.class).id()).isEqualTo(JsonCodec.ID);
 			assertThat(context.getBean(RecordCodec.class).toString()).contains("json/1");
 		});
 	}
 
 	@Test
-	void theJsonFormatWithoutJacksonSaysWhatToAdd() {
+	void theJsonFormatWithJackson2AloneUsesIt() {
 		this.runner.withClassLoader(new FilteredClassLoader("tools.jackson"))
+			.withPropertyValues("stampede.codec.format=json")
+			.run((context) -> assertThat(context.getBean(ValueCodec.class)).isInstanceOf(Jackson2JsonCodec.class));
+	}
+
+	@Test
+	void theJsonFormatWithoutJacksonSaysWhatToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader("tools.jackson", "com.fasterxml.jackson.databind"))
 			.withPropertyValues("stampede.codec.format=json")
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("stampede.codec.format")
-				.hasStackTraceContaining("spring-boot-starter-jackson"));
+				.hasStackTraceContaining("spring-boot-starter-jackson")
+				.hasStackTraceContaining("spring-boot-starter-json"));
 	}
 
 	@Test

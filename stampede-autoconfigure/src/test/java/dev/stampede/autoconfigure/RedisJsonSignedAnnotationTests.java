@@ -44,7 +44,7 @@ class RedisJsonSignedAnnotationTests extends AbstractAnnotationTests {
 
 	@Test
 	void valuesAreSignedCompressedJson() {
-		assertThat(this.codec).isInstanceOf(JsonCodec.class);
+		assertThat(this.codec.id()).isEqualTo(JsonCodec.ID);
 		assertThat(this.records.toString()).contains("json/1").contains("signed").contains("compressed");
 	}
 

@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "stampede.backend=local", "stampede.defaults.ttl=1h", "stampede.caches.products.ttl=10m",
 				"management.endpoints.web.exposure.include=health,metrics,prometheus,stampede",
 				"management.endpoint.stampede.access=unrestricted", "management.endpoint.health.show-details=always",
-				"management.health.redis.enabled=false" })
+				"management.health.redis.enabled=false",
+				// Boot 3's test support switches metric export off unless asked for
+				"management.prometheus.metrics.export.enabled=true" })
 class StampedeActuatorTests {
 
 	private static long nextId = 5000;

@@ -1,6 +1,7 @@
 package dev.stampede.autoconfigure;
 
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import dev.stampede.CacheSettings;
 import dev.stampede.Stampede;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -105,7 +105,7 @@ class StampedeAutoConfigurationTests {
 
 	@Test
 	void aRedisThatIsDownAtStartUpDoesNotStopTheApplicationAndCallsGoThrough() {
-		this.runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+		this.runner.withConfiguration(BootLine.dataRedis())
 			.withPropertyValues("spring.data.redis.host=" + RedisServer.HOST, "spring.data.redis.port=1",
 					"spring.data.redis.timeout=200ms")
 			.run((context) -> {
@@ -118,12 +118,15 @@ class StampedeAutoConfigurationTests {
 
 	@Test
 	void theAutoConfigurationItRunsAfterExists() {
-		assertThat(ClassUtils.isPresent(StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION, null)).isTrue();
+		assertThat(Stream
+			.of(StampedeAutoConfiguration.DATA_REDIS_AUTO_CONFIGURATION,
+					StampedeAutoConfiguration.BOOT_3_DATA_REDIS_AUTO_CONFIGURATION)
+			.filter((name) -> ClassUtils.isPresent(name, null))).as("the names on this Boot line").hasSize(1);
 	}
 
 	private ApplicationContextRunner withRedis() {
 		return this.runner
-			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withConfiguration(BootLine.dataRedis())
 			.withPropertyValues("spring.data.redis.host=" + RedisServer.HOST,
 					"spring.data.redis.port=" + redis.server().port());
 	}

@@ -1,6 +1,8 @@
 package dev.stampede.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.stampede.CallSite;
 import dev.stampede.Stampede;
@@ -8,10 +10,8 @@ import dev.stampede.cache.CacheableProtectionPostProcessor;
 import dev.stampede.cache.StampedeCacheManager;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.cache.actuate.endpoint.CachesEndpoint;
-import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
-import org.springframework.boot.cache.autoconfigure.CachesEndpointAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
@@ -26,7 +26,8 @@ class StampedeCacheAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(StampedeAutoConfiguration.class,
-				StampedeCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+				StampedeCacheAutoConfiguration.class))
+		.withConfiguration(BootLine.cache())
 		.withUserConfiguration(CachingApplication.class);
 
 	@Test
@@ -90,23 +91,25 @@ class StampedeCacheAutoConfigurationTests {
 
 	@Test
 	void bootsCachesEndpointListsTheCaches() {
-		this.runner.withConfiguration(AutoConfigurations.of(CachesEndpointAutoConfiguration.class))
+		this.runner.withConfiguration(BootLine.cachesEndpoint())
 			.withPropertyValues("stampede.spring-cache.enabled=true", "stampede.spring-cache.cache-names=products",
 					"management.endpoints.web.exposure.include=caches")
 			.run((context) -> {
-				CachesEndpoint.CachesDescriptor caches = context.getBean(CachesEndpoint.class).caches();
-				assertThat(caches.getCacheManagers()).containsOnlyKeys("cacheManager");
-				assertThat(caches.getCacheManagers().get("cacheManager").getCaches()).containsOnlyKeys("products");
-				assertThat(caches.getCacheManagers().get("cacheManager").getCaches().get("products").getTarget())
+				Map<String, Object> caches = BootLine.cachesListedByTheEndpoint(context, "cacheManager");
+				assertThat(caches).containsOnlyKeys("products");
+				assertThat(new BeanWrapperImpl(caches.get("products")).getPropertyValue("target"))
 					.isEqualTo(Stampede.class.getName());
 			});
 	}
 
 	@Test
 	void itIsOrderedBeforeAnAutoConfigurationThatExists() {
-		assertThat(ClassUtils.isPresent(StampedeCacheAutoConfiguration.CACHE_AUTO_CONFIGURATION, null)).isTrue();
-		assertThat(StampedeCacheAutoConfiguration.CACHE_AUTO_CONFIGURATION)
-			.isEqualTo(CacheAutoConfiguration.class.getName());
+		assertThat(Stream
+			.of(StampedeCacheAutoConfiguration.CACHE_AUTO_CONFIGURATION,
+					StampedeCacheAutoConfiguration.BOOT_3_CACHE_AUTO_CONFIGURATION)
+			.filter((name) -> ClassUtils.isPresent(name, null))).as("the names on this Boot line").hasSize(1);
+		assertThat(ClassUtils.isPresent(BootLine.BOOT_3 ? StampedeCacheAutoConfiguration.BOOT_3_CACHE_AUTO_CONFIGURATION
+				: StampedeCacheAutoConfiguration.CACHE_AUTO_CONFIGURATION, null)).isTrue();
 	}
 
 	@Configuration(proxyBeanMethods = false)

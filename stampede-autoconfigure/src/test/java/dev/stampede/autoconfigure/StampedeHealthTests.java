@@ -1,14 +1,12 @@
 package dev.stampede.autoconfigure;
 
-import dev.stampede.actuate.StampedeHealthIndicator;
+import dev.stampede.autoconfigure.BootLine.Health;
 import dev.stampede.test.MemcachedServer;
 import dev.stampede.test.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -20,15 +18,16 @@ class StampedeHealthTests {
 	@RegisterExtension
 	final ServerExtension<MemcachedServer> memcached = ServerExtension.memcached();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(StampedeAutoConfiguration.class, StampedeHealthAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(StampedeAutoConfiguration.class))
+		.withConfiguration(BootLine.stampedeHealth());
 
 	@Test
 	void aBackendThatAnswersIsUpWithItsRoundTrip() {
 		withMemcached().run((context) -> {
-			Health health = context.getBean(StampedeHealthIndicator.class).health();
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("backend", "memcached")
+			Health health = BootLine.stampedeHealth(context);
+			assertThat(health.status()).isEqualTo("UP");
+			assertThat(health.details()).containsEntry("backend", "memcached")
 				.containsEntry("backendStatus", "UP")
 				.containsKey("roundTripMillis");
 		});
@@ -38,9 +37,9 @@ class StampedeHealthTests {
 	void withCallThroughADeadBackendLeavesTheApplicationUpAndSaysSoInTheDetails() {
 		withMemcached().run((context) -> {
 			this.memcached.server().kill();
-			Health health = context.getBean(StampedeHealthIndicator.class).health();
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("backendStatus", "DOWN")
+			Health health = BootLine.stampedeHealth(context);
+			assertThat(health.status()).isEqualTo("UP");
+			assertThat(health.details()).containsEntry("backendStatus", "DOWN")
 				.containsEntry("protectedMethods", "calling through")
 				.containsKey("error");
 		});
@@ -50,7 +49,7 @@ class StampedeHealthTests {
 	void withFailADeadBackendIsDown() {
 		withMemcached().withPropertyValues("stampede.defaults.on-backend-failure=fail").run((context) -> {
 			this.memcached.server().kill();
-			assertThat(context.getBean(StampedeHealthIndicator.class).health().getStatus()).isEqualTo(Status.DOWN);
+			assertThat(BootLine.stampedeHealth(context).status()).isEqualTo("DOWN");
 		});
 	}
 
@@ -58,20 +57,20 @@ class StampedeHealthTests {
 	void downWhenBackendDownCanBeSwitchedOn() {
 		withMemcached().withPropertyValues("stampede.health.down-when-backend-down=true").run((context) -> {
 			this.memcached.server().kill();
-			assertThat(context.getBean(StampedeHealthIndicator.class).health().getStatus()).isEqualTo(Status.DOWN);
+			assertThat(BootLine.stampedeHealth(context).status()).isEqualTo("DOWN");
 		});
 	}
 
 	@Test
 	void theIndicatorCanBeSwitchedOffLikeAnyOther() {
 		this.runner.withPropertyValues("management.health.stampede.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(StampedeHealthIndicator.class));
+			.run((context) -> assertThat(context).doesNotHaveBean("stampedeHealthIndicator"));
 	}
 
 	@Test
 	void thereIsNoIndicatorWithoutBootsHealthSupport() {
-		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(StampedeHealthIndicator.class));
+		this.runner.withClassLoader(new FilteredClassLoader(BootLine.healthPackage()))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("stampedeHealthIndicator"));
 	}
 
 	private ApplicationContextRunner withMemcached() {
