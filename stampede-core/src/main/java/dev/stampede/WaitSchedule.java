@@ -35,10 +35,9 @@ final class WaitSchedule {
 
 	private static final long MAX_FINE_MILLIS = 5;
 
-	// Fine reads that follow the expected end before backing off: enough for a load
-	// that runs a little longer than the last one, few enough to cost little when the
-	// holder died.
-	private static final int FINE_READS_AFTER_END = 4;
+	// Fine reads that follow the expected end before backing off: enough for a load or a
+	// write that runs a little late, few enough to cost little when the holder died.
+	private static final int FINE_READS_AFTER_END = 10;
 
 	private final Backoff backoff;
 

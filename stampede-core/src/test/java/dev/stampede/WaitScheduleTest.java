@@ -45,7 +45,7 @@ class WaitScheduleTest {
 		WaitSchedule schedule = schedule();
 		schedule.sawLease(lease("holder", 20, NOW_MILLIS), 0, NOW_MILLIS);
 		List<Long> reads = readTimesMillis(schedule, 0, 200);
-		assertThat(reads).containsSubsequence(28L, 33L, 43L, 63L, 103L, 183L);
+		assertThat(reads).containsSubsequence(38L, 40L, 45L, 55L, 75L, 115L, 195L);
 	}
 
 	@Test
