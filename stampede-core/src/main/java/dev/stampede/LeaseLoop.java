@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The lease loop of one flight: read the key; serve a fresh or stale value; on a
  * miss take the lease and, as the winner, load and store the value; else wait for
- * the holder, paced by its {@link WaitSchedule} or until woken, and read again; give up after
- * {@code max-wait}. Each look at the backend is one {@link #attempt}, which both
+ * the holder, paced by a {@link WaitSchedule} or until woken, and read again; give up
+ * after {@code max-wait}. Each look at the backend is one {@link #attempt}, which both
  * drivers share: a blocking caller runs the loop on its own thread, an asynchronous
  * one has the engine's scheduler run each attempt and each pause ({@link AsyncFlight}),
  * so that no thread waits for it. The {@link Winner} stores the value.

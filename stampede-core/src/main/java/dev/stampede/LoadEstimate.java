@@ -4,9 +4,9 @@ package dev.stampede;
  * What the holder of a lease knows of its load, carried in the lease for the callers
  * that wait for it: how long the load is expected to take, and when the holder took
  * the lease by its own clock. Waiters measure the expected end on their own monotonic
- * clock; the holder's start only tells them how old the lease already was when they
- * first saw it, and a clock that differs between the two can make them no later than
- * if they had not known it.
+ * clock from when they first saw the lease; the holder's start only tells them how old
+ * it was by then. A holder's clock ahead of theirs makes the lease count as new, one
+ * behind makes them give up on the estimate early and back off.
  *
  * @param expectedMillis how long the load is expected to take, or -1 when nothing is known
  * @param startedAtMillis when the holder took the lease, epoch milliseconds by its clock

@@ -28,6 +28,7 @@ import dev.stampede.backend.memcached.MemcachedBackend;
 import dev.stampede.backend.redis.RedisBackend;
 import dev.stampede.codec.JdkSerializationCodec;
 import dev.stampede.test.MemcachedServer;
+import dev.stampede.test.ReadCountingBackend;
 import dev.stampede.test.RedisServer;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -131,7 +132,7 @@ public final class WaiterLatency {
 		StampedeSettings settings = new StampedeSettings(CacheSettings.DEFAULTS, Map.of());
 		Stampede winner = new Stampede(backend(servers, mode.store), settings, "", Clock.systemUTC());
 		List<Stampede> waiters = new ArrayList<>();
-		List<CountingReads> reads = new ArrayList<>();
+		List<ReadCountingBackend> reads = new ArrayList<>();
 		for (int i = 0; i < WAITERS; i++) {
 			StampedeBackend backend = backend(servers, mode.store);
 			if (!mode.wakeUp) {
@@ -140,7 +141,7 @@ public final class WaiterLatency {
 			if (!mode.informed) {
 				backend = new Uninformed(backend);
 			}
-			CountingReads counting = new CountingReads(backend);
+			ReadCountingBackend counting = new ReadCountingBackend(backend);
 			reads.add(counting);
 			waiters.add(new Stampede(counting, settings, "", Clock.systemUTC()));
 		}
@@ -150,7 +151,7 @@ public final class WaiterLatency {
 		try {
 			for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
 				String key = "waiter-latency-" + loaderMillis + "-" + mode + "-" + round;
-				reads.forEach(CountingReads::reset);
+				reads.forEach(ReadCountingBackend::reset);
 				CountDownLatch loading = new CountDownLatch(1);
 				AtomicLong written = new AtomicLong();
 				Future<?> win = threads.submit(() -> winner.get("bench", key, () -> {
@@ -174,7 +175,7 @@ public final class WaiterLatency {
 					long returned = waits.get(i).get(1, TimeUnit.MINUTES);
 					if (round >= 0) {
 						extra[round * WAITERS + i] = Math.max(0, returned - written.get()) / 1_000_000.0;
-						readCounts[round * WAITERS + i] = reads.get(i).count();
+						readCounts[round * WAITERS + i] = reads.get(i).reads();
 					}
 				}
 			}
@@ -250,31 +251,6 @@ public final class WaiterLatency {
 		public Slot read(String key, Type valueType) {
 			Slot slot = delegate().read(key, valueType);
 			return (slot instanceof Slot.Leased leased) ? new Slot.Leased(leased.token()) : slot;
-		}
-
-	}
-
-	/** Counts the reads a waiting engine makes: each is one get on the store. */
-	private static final class CountingReads extends ForwardingBackend {
-
-		private final AtomicLong reads = new AtomicLong();
-
-		CountingReads(StampedeBackend delegate) {
-			super(delegate);
-		}
-
-		@Override
-		public Slot read(String key, Type valueType) {
-			this.reads.incrementAndGet();
-			return delegate().read(key, valueType);
-		}
-
-		void reset() {
-			this.reads.set(0);
-		}
-
-		long count() {
-			return this.reads.get();
 		}
 
 	}
