@@ -10,8 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.backoff.BackOffExecution;
-
 /**
  * Drives one asynchronous caller's flight: each run is one {@link LeaseLoop#attempt}
  * on a scheduler thread; between attempts it is scheduled after the next pause, or
@@ -40,7 +38,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 
 	private final AtomicReference<@Nullable ScheduledFuture<?>> next = new AtomicReference<>();
 
-	private @Nullable BackOffExecution pauses;
+	private final WaitSchedule schedule;
 
 	private final AtomicBoolean attempting = new AtomicBoolean();
 
@@ -60,6 +58,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		this.waiters = waiters;
 		this.scheduler = scheduler;
 		this.deadline = this.start + resolution.settings().maxWait().toNanos();
+		this.schedule = LeaseLoop.schedule(resolution);
 	}
 
 	@Override
@@ -90,7 +89,8 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 				this.resolution.startLoad().whenComplete(this::finish);
 			}
 			else {
-				pause();
+				// An asynchronous caller never refreshes inline: what is left is a wait.
+				pause((LeaseLoop.Wait) step);
 			}
 		}
 		catch (Throwable ex) {
@@ -119,7 +119,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 	}
 
-	private void pause() {
+	private void pause(LeaseLoop.Wait wait) {
 		long now = System.nanoTime();
 		if (now - this.deadline >= 0) {
 			this.resolution.endAs(Outcome.CALL_THROUGH);
@@ -127,6 +127,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.resolution.startLoad().whenComplete(this::finish);
 			return;
 		}
+		this.loop.saw(this.schedule, wait, now);
 		if (!this.waiting) {
 			// As a blocking caller does: register, then read once more at once.
 			this.resolution.stats().record(CacheEvent.LEASE_LOST);
@@ -136,10 +137,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.scheduler.execute(this);
 			return;
 		}
-		if (this.pauses == null) {
-			this.pauses = this.resolution.settings().backoff().start();
-		}
-		long pause = Waiters.pause(this.pauses.nextBackOff(), this.deadline - now);
+		long pause = Math.min(this.schedule.nextPause(now), this.deadline - now);
 		ScheduledFuture<?> scheduled = this.scheduler.schedule(this, pause, TimeUnit.NANOSECONDS);
 		this.next.set(scheduled);
 		// A wake-up that came during this attempt, after its read, is not lost.

@@ -28,6 +28,8 @@ public final class CallSite {
 
 	private final Type declaredType;
 
+	private final LoadTimes loadTimes = new LoadTimes();
+
 	CallSite(String cache, CacheSettings settings, Map<String, String> sources, String origin,
 			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType, Type declaredType) {
 		this.cache = cache;
@@ -80,6 +82,11 @@ public final class CallSite {
 	 */
 	public Type declaredType() {
 		return this.declaredType;
+	}
+
+	/** How long this call site's loads take, for leases of keys that carry no load time. */
+	LoadTimes loadTimes() {
+		return this.loadTimes;
 	}
 
 	/** Counters of the cache. */

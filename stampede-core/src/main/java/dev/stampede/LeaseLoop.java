@@ -8,13 +8,11 @@ import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.backoff.BackOffExecution;
-
 /**
  * The lease loop of one flight: read the key; serve a fresh or stale value; on a
  * miss take the lease and, as the winner, load and store the value; else wait for
- * the holder, with backoff or until woken, and read again; give up after
- * {@code max-wait}. Each look at the backend is one {@link #attempt}, which both
+ * the holder, paced by a {@link WaitSchedule} or until woken, and read again; give up
+ * after {@code max-wait}. Each look at the backend is one {@link #attempt}, which both
  * drivers share: a blocking caller runs the loop on its own thread, an asynchronous
  * one has the engine's scheduler run each attempt and each pause ({@link AsyncFlight}),
  * so that no thread waits for it. The {@link Winner} stores the value.
@@ -74,15 +72,18 @@ final class LeaseLoop {
 	record Refreshing(Slot.Present present, String token, Outcome servedAs) implements Step {
 	}
 
-	/** Another caller holds the lease: wait and read again. */
-	record Wait() implements Step {
+	/**
+	 * Another caller holds the lease: wait and read again.
+	 * @param lease the lease that was read, or {@code null} when this caller lost the race to take it
+	 */
+	record Wait(Slot.@Nullable Leased lease) implements Step {
 	}
 
 	/** The backend failed: the failure policy decides. */
 	record Failed(StampedeBackendException failure) implements Step {
 	}
 
-	private static final Wait WAIT = new Wait();
+	private static final Wait LEASE_LOST = new Wait(null);
 
 	/** Reads the key once and, on a miss, tries to take its lease. */
 	Step attempt(Resolution resolution) {
@@ -108,6 +109,10 @@ final class LeaseLoop {
 						return this.refresher.begin(resolution, present, Outcome.HIT);
 					}
 				}
+				if (!resolution.isFirstRead()) {
+					// The value this caller waited for: its load time tells the next lease of this call site.
+					resolution.site().loadTimes().record(envelope.loadMillis());
+				}
 				resolution.remember(envelope);
 				return new Done(envelope.value(), Outcome.HIT);
 			}
@@ -123,13 +128,14 @@ final class LeaseLoop {
 		if (slot instanceof Slot.Unreadable unreadable) {
 			this.failures.unreadable(resolution, unreadable);
 		}
-		if (slot instanceof Slot.Leased) {
-			return WAIT;
+		if (slot instanceof Slot.Leased leased) {
+			return new Wait(leased);
 		}
 		String token = this.tokens.get();
 		try {
-			if (!this.backend.tryLease(resolution.backendKey(), slot, token, resolution.settings().leaseTtl())) {
-				return WAIT;
+			if (!this.backend.tryLease(resolution.backendKey(), slot, token, resolution.settings().leaseTtl(),
+					estimate(resolution, slot))) {
+				return LEASE_LOST;
 			}
 		}
 		catch (StampedeBackendException | StampedeInterruptedException ex) {
@@ -143,6 +149,26 @@ final class LeaseLoop {
 		stats.record(CacheEvent.LEASE_WON);
 		stats.leaseTaken(resolution.keyString());
 		return new Won(token);
+	}
+
+	// The key's own last load time when the value it replaces is still there, else the call site's.
+	private LoadEstimate estimate(Resolution resolution, Slot slot) {
+		long expected = (slot instanceof Slot.Present present) ? present.envelope().loadMillis()
+				: resolution.site().loadTimes().estimateMillis();
+		return new LoadEstimate(expected, this.clock.millis());
+	}
+
+	/** The schedule of one caller's wait, from its settings. */
+	static WaitSchedule schedule(Resolution resolution) {
+		return new WaitSchedule(resolution.settings().backoff(), resolution.settings().leaseTtl());
+	}
+
+	/** Tells {@code schedule} of the lease that {@code wait} read, if it read one. */
+	void saw(WaitSchedule schedule, Wait wait, long nowNanos) {
+		Slot.Leased lease = wait.lease();
+		if (lease != null) {
+			schedule.sawLease(lease, nowNanos, this.clock.millis());
+		}
 	}
 
 	/**
@@ -174,7 +200,7 @@ final class LeaseLoop {
 	private @Nullable Object resolve(Resolution resolution) throws Throwable {
 		long start = System.nanoTime();
 		long deadline = start + resolution.settings().maxWait().toNanos();
-		BackOffExecution pauses = null;
+		WaitSchedule schedule = null;
 		Waiters.Sleeper sleeper = null;
 		long waitStart = 0;
 		try {
@@ -205,6 +231,10 @@ final class LeaseLoop {
 					this.failures.waitTimedOut(resolution, Duration.ofNanos(now - start));
 					return resolution.load();
 				}
+				if (schedule == null) {
+					schedule = schedule(resolution);
+				}
+				saw(schedule, (Wait) step, now);
 				if (sleeper == null) {
 					// Read once more right after registering, so that a wake-up published between
 					// the read above and the registration is not missed.
@@ -214,11 +244,8 @@ final class LeaseLoop {
 					this.waiters.register(resolution.backendKey(), sleeper);
 					continue;
 				}
-				if (pauses == null) {
-					pauses = resolution.settings().backoff().start();
-				}
 				try {
-					sleeper.sleep(Waiters.pause(pauses.nextBackOff(), deadline - now));
+					sleeper.sleep(Math.min(schedule.nextPause(now), deadline - now));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

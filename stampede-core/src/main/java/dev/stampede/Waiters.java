@@ -2,7 +2,6 @@ package dev.stampede;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -82,11 +81,6 @@ final class Waiters {
 			}
 		}
 
-	}
-
-	/** Pause as a {@link TimeUnit#NANOSECONDS} amount, from backoff milliseconds capped by what is left. */
-	static long pause(long backoffMillis, long nanosLeft) {
-		return Math.min(TimeUnit.MILLISECONDS.toNanos(backoffMillis), nanosLeft);
 	}
 
 }

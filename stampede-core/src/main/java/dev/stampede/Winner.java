@@ -40,6 +40,7 @@ final class Winner {
 				Envelope envelope = resolution.envelope(value, this.clock.millis());
 				if (this.backend.fulfilLease(resolution.cache(), resolution.backendKey(), token, envelope,
 						resolution.settings().storageTtl())) {
+					resolution.site().loadTimes().record(envelope.loadMillis());
 					resolution.remember(envelope);
 				}
 				else {

@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,24 +22,32 @@ import dev.stampede.Stampede;
 import dev.stampede.StampedeSettings;
 import dev.stampede.backend.ForwardingBackend;
 import dev.stampede.backend.KeyEventListener;
+import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
+import dev.stampede.backend.memcached.MemcachedBackend;
 import dev.stampede.backend.redis.RedisBackend;
 import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.test.MemcachedServer;
+import dev.stampede.test.ReadCountingBackend;
 import dev.stampede.test.RedisServer;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * How long after the winner's value is written a waiting caller in another engine
- * returns, on Redis with polling alone and with pub/sub wake-up, side by side in one
- * run, for several loader latencies. Each engine has its own connection, as separate
- * JVMs would. Writes a Markdown table to docs/benchmarks/waiter-latency.md.
+ * returns, and how many reads it makes meanwhile, for several loader latencies, side
+ * by side in one run: on memcached with plain backoff and with waits informed by the
+ * lease's load estimate, on Redis with plain backoff, informed without wake-ups (as
+ * when a wake-up is lost), and with pub/sub wake-up. Each engine has its own
+ * connection, as separate JVMs would. Writes a Markdown table to
+ * docs/benchmarks/waiter-latency.md.
  */
 public final class WaiterLatency {
 
 	private static final int ROUNDS = 30;
 
-	// Rounds run first and not recorded, so that class loading and JIT compilation are done.
+	// Rounds run first and not recorded, so that class loading and JIT compilation are done,
+	// and the winner's call site has an estimate of its loads.
 	private static final int WARM_UP_ROUNDS = 5;
 
 	private static final int WAITERS = 4;
@@ -48,51 +57,103 @@ public final class WaiterLatency {
 	private WaiterLatency() {
 	}
 
+	/** How the waiting engines learn that the value is there. */
+	private enum Mode {
+
+		MEMCACHED_POLLING("memcached", "polling", false, false),
+
+		MEMCACHED_INFORMED("memcached", "informed", false, true),
+
+		REDIS_POLLING("redis", "polling", false, false),
+
+		REDIS_INFORMED("redis", "informed, no wake-up", false, true),
+
+		REDIS_WAKE_UP("redis", "wake-up", true, true);
+
+		final String store;
+
+		final String label;
+
+		final boolean wakeUp;
+
+		final boolean informed;
+
+		Mode(String store, String label, boolean wakeUp, boolean informed) {
+			this.store = store;
+			this.label = label;
+			this.wakeUp = wakeUp;
+			this.informed = informed;
+		}
+
+	}
+
 	public static void main(String[] args) throws Exception {
 		Path output = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/waiter-latency.md");
 		RedisServer redis = new RedisServer();
+		MemcachedServer memcached = new MemcachedServer();
 		redis.start();
-		List<LettuceConnectionFactory> connections = new ArrayList<>();
+		memcached.start();
+		Servers servers = new Servers(redis, memcached, new ArrayList<>());
 		try {
-			StringBuilder table = new StringBuilder()
-				.append("| loader | mode | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n");
+			StringBuilder table = new StringBuilder().append(
+					"| loader | backend | mode | p50 ms | p99 ms | max ms | gets per waiter | most gets | call-throughs |\n"
+							+ "|---|---|---|---|---|---|---|---|---|\n");
 			for (long loaderMillis : LOADER_MILLIS) {
-				for (boolean wakeUp : new boolean[] { false, true }) {
-					double[] extra = measure(redis, connections, loaderMillis, wakeUp);
-					String row = String.format("| %d ms | %s | %.2f | %.2f | %.2f |%n", loaderMillis,
-							wakeUp ? "wake-up" : "polling", percentile(extra, 50), percentile(extra, 99),
-							extra[extra.length - 1]);
+				for (Mode mode : Mode.values()) {
+					Result result = measure(servers, loaderMillis, mode);
+					double[] extra = result.extraMillis();
+					String row = String.format("| %d ms | %s | %s | %.2f | %.2f | %.2f | %.1f | %d | %d |%n",
+							loaderMillis, mode.store, mode.label, percentile(extra, 50), percentile(extra, 99),
+							extra[extra.length - 1], result.meanReads(), result.mostReads(), result.callThroughs());
 					System.out.print(row);
 					table.append(row);
 				}
 			}
 			String report = "Extra latency of a waiting caller: from the winner's loader returning (its write "
-					+ "follows) to the waiter's return. Redis " + "on loopback, " + WAITERS + " waiting engines x "
-					+ ROUNDS + " rounds per row after " + WARM_UP_ROUNDS + " warm-up rounds, default backoff (5 ms to 200 ms, jitter 0.5). Measured "
-					+ LocalDate.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores.\n\n" + table;
+					+ "follows) to the waiter's return, and the reads (memcached gets, Redis GETs) each waiter made, "
+					+ "its first miss included. memcached and Redis on loopback, " + WAITERS + " waiting engines x "
+					+ ROUNDS + " rounds per row after " + WARM_UP_ROUNDS + " warm-up rounds, a new key each round "
+					+ "(so the lease's estimate is the winner's call site's), default backoff (5 ms to 200 ms, "
+					+ "jitter 0.5). Polling ignores the lease's load estimate, as engines did before leases carried "
+					+ "one. A waiter whose reads time out calls through and is counted. Measured " + LocalDate.now() + " on " + Runtime.getRuntime().availableProcessors()
+					+ " cores.\n\n" + table;
 			Files.createDirectories(output.toAbsolutePath().getParent());
 			Files.writeString(output, report);
 			System.out.println("Written to " + output);
 		}
 		finally {
-			connections.forEach(LettuceConnectionFactory::destroy);
+			servers.redisConnections().forEach(LettuceConnectionFactory::destroy);
 			redis.stop();
+			memcached.stop();
 		}
 	}
 
-	private static double[] measure(RedisServer redis, List<LettuceConnectionFactory> connections, long loaderMillis,
-			boolean wakeUp) throws Exception {
+	private static Result measure(Servers servers, long loaderMillis, Mode mode) throws Exception {
 		StampedeSettings settings = new StampedeSettings(CacheSettings.DEFAULTS, Map.of());
-		Stampede winner = engine(redis, connections, settings, true);
+		Stampede winner = new Stampede(backend(servers, mode.store), settings, "", Clock.systemUTC());
 		List<Stampede> waiters = new ArrayList<>();
+		List<ReadCountingBackend> reads = new ArrayList<>();
 		for (int i = 0; i < WAITERS; i++) {
-			waiters.add(engine(redis, connections, settings, wakeUp));
+			StampedeBackend backend = backend(servers, mode.store);
+			if (!mode.wakeUp) {
+				backend = new PollingOnly(backend);
+			}
+			if (!mode.informed) {
+				backend = new Uninformed(backend);
+			}
+			ReadCountingBackend counting = new ReadCountingBackend(backend);
+			reads.add(counting);
+			waiters.add(new Stampede(counting, settings, "", Clock.systemUTC()));
 		}
 		ExecutorService threads = Executors.newFixedThreadPool(WAITERS + 1);
 		double[] extra = new double[ROUNDS * WAITERS];
+		long[] readCounts = new long[ROUNDS * WAITERS];
+		AtomicLong callThroughs = new AtomicLong();
 		try {
 			for (int round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
-				String key = "waiter-latency-" + loaderMillis + "-" + wakeUp + "-" + round;
+				String key = "waiter-latency-" + loaderMillis + "-" + mode + "-" + round;
+				boolean recorded = round >= 0;
+				reads.forEach(ReadCountingBackend::reset);
 				CountDownLatch loading = new CountDownLatch(1);
 				AtomicLong written = new AtomicLong();
 				Future<?> win = threads.submit(() -> winner.get("bench", key, () -> {
@@ -105,9 +166,10 @@ public final class WaiterLatency {
 				List<Future<Long>> waits = new ArrayList<>();
 				for (Stampede waiter : waiters) {
 					waits.add(threads.submit(() -> {
-						waiter.get("bench", key, () -> {
-							throw new IllegalStateException("a waiter loaded");
-						});
+						// A waiter whose reads time out on a loaded machine calls through: counted, not fatal.
+						if (!"value".equals(waiter.get("bench", key, () -> "loaded by a waiter")) && recorded) {
+							callThroughs.incrementAndGet();
+						}
 						return System.nanoTime();
 					}));
 				}
@@ -116,6 +178,7 @@ public final class WaiterLatency {
 					long returned = waits.get(i).get(1, TimeUnit.MINUTES);
 					if (round >= 0) {
 						extra[round * WAITERS + i] = Math.max(0, returned - written.get()) / 1_000_000.0;
+						readCounts[round * WAITERS + i] = reads.get(i).reads();
 					}
 				}
 			}
@@ -126,15 +189,18 @@ public final class WaiterLatency {
 			waiters.forEach(Stampede::close);
 		}
 		Arrays.sort(extra);
-		return extra;
+		return new Result(extra, readCounts, callThroughs.get());
 	}
 
-	private static Stampede engine(RedisServer redis, List<LettuceConnectionFactory> connections,
-			StampedeSettings settings, boolean wakeUp) {
-		LettuceConnectionFactory connection = redis.connectionFactory();
-		connections.add(connection);
-		RedisBackend backend = new RedisBackend(connection, new JdkSerializationCodec(null));
-		return new Stampede(wakeUp ? backend : new PollingOnly(backend), settings, "", Clock.systemUTC());
+	// Engines close their backends; Redis connections are destroyed at the end.
+	private static StampedeBackend backend(Servers servers, String store) {
+		if (store.equals("memcached")) {
+			return MemcachedBackend.connect(servers.memcached().address(), Duration.ofSeconds(1),
+					Duration.ofSeconds(1), new JdkSerializationCodec(null));
+		}
+		LettuceConnectionFactory connection = servers.redis().connectionFactory();
+		servers.redisConnections().add(connection);
+		return new RedisBackend(connection, new JdkSerializationCodec(null));
 	}
 
 	private static double percentile(double[] sorted, int percentile) {
@@ -142,7 +208,23 @@ public final class WaiterLatency {
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}
 
-	/** The Redis backend with its notifications switched off: waiters only poll. */
+	private record Servers(RedisServer redis, MemcachedServer memcached,
+			List<LettuceConnectionFactory> redisConnections) {
+	}
+
+	private record Result(double[] extraMillis, long[] reads, long callThroughs) {
+
+		double meanReads() {
+			return Arrays.stream(this.reads).average().orElse(0);
+		}
+
+		long mostReads() {
+			return Arrays.stream(this.reads).max().orElse(0);
+		}
+
+	}
+
+	/** A backend with its notifications switched off: waiters only poll. */
 	private static final class PollingOnly extends ForwardingBackend {
 
 		PollingOnly(StampedeBackend delegate) {
@@ -157,6 +239,21 @@ public final class WaiterLatency {
 
 		@Override
 		public void publishEviction(String cache, String key) {
+		}
+
+	}
+
+	/** A backend whose leases read without their load estimate, as leases did before they carried one. */
+	private static final class Uninformed extends ForwardingBackend {
+
+		Uninformed(StampedeBackend delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public Slot read(String key, Type valueType) {
+			Slot slot = delegate().read(key, valueType);
+			return (slot instanceof Slot.Leased leased) ? new Slot.Leased(leased.token()) : slot;
 		}
 
 	}

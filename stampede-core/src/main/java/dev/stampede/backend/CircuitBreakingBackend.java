@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.StampedeBackendException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -65,8 +66,8 @@ public final class CircuitBreakingBackend extends ForwardingBackend {
 	}
 
 	@Override
-	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-		return guarded(() -> delegate().tryLease(key, observed, token, leaseTtl));
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl, LoadEstimate estimate) {
+		return guarded(() -> delegate().tryLease(key, observed, token, leaseTtl, estimate));
 	}
 
 	@Override

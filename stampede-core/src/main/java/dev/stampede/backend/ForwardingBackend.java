@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 
 /**
  * A backend that passes every operation to another, for decorators that change a
@@ -37,9 +38,15 @@ public abstract class ForwardingBackend implements StampedeBackend {
 		return this.delegate.read(key, valueType);
 	}
 
+	// One way in, so that a decorator changes lease attempts by overriding the other alone.
 	@Override
 	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-		return this.delegate.tryLease(key, observed, token, leaseTtl);
+		return tryLease(key, observed, token, leaseTtl, LoadEstimate.UNKNOWN);
+	}
+
+	@Override
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl, LoadEstimate estimate) {
+		return this.delegate.tryLease(key, observed, token, leaseTtl, estimate);
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.StampedeBackendException;
 import dev.stampede.StampedeInterruptedException;
 import dev.stampede.codec.RecordCodec;
@@ -143,7 +144,7 @@ public abstract class KeyValueBackend implements StampedeBackend {
 			return new Slot.Present(value.envelope(), stored.version());
 		}
 		if (content instanceof RecordCodec.Lease lease) {
-			return new Slot.Leased(lease.token());
+			return new Slot.Leased(lease.token(), lease.estimate());
 		}
 		RecordCodec.Unreadable unreadable = (RecordCodec.Unreadable) content;
 		return new Slot.Unreadable(stored.version(), unreadable.reason(), unreadable.detail());
@@ -151,7 +152,12 @@ public abstract class KeyValueBackend implements StampedeBackend {
 
 	@Override
 	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-		byte[] lease = this.records.encodeLease(token);
+		return tryLease(key, observed, token, leaseTtl, LoadEstimate.UNKNOWN);
+	}
+
+	@Override
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl, LoadEstimate estimate) {
+		byte[] lease = this.records.encodeLease(token, estimate);
 		if (observed instanceof Slot.Empty) {
 			return add(key, lease, leaseTtl);
 		}

@@ -1,6 +1,7 @@
 package dev.stampede.backend;
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.UnreadableReason;
 
 /**
@@ -18,8 +19,15 @@ public sealed interface Slot {
 	/**
 	 * A caller holds the lease and is computing the value.
 	 * @param token the holder's token
+	 * @param estimate what the holder expects of its load, which paces the callers that wait for it
 	 */
-	record Leased(String token) implements Slot {
+	record Leased(String token, LoadEstimate estimate) implements Slot {
+
+		/** A lease whose holder told nothing of its load. */
+		public Leased(String token) {
+			this(token, LoadEstimate.UNKNOWN);
+		}
+
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.StampedeBackendException;
 
 /**
@@ -55,6 +56,17 @@ public interface StampedeBackend extends AutoCloseable {
 	 * @return whether this caller now holds the lease
 	 */
 	boolean tryLease(String key, Slot observed, String token, Duration leaseTtl);
+
+	/**
+	 * Takes the lease as {@link #tryLease(String, Slot, String, Duration)} does, and
+	 * keeps {@code estimate} with it, so that callers that read the lease can wait for
+	 * the load's expected end ({@link Slot.Leased#estimate}). The default drops the
+	 * estimate: waiters then back off as they do without one.
+	 * @return whether this caller now holds the lease
+	 */
+	default boolean tryLease(String key, Slot observed, String token, Duration leaseTtl, LoadEstimate estimate) {
+		return tryLease(key, observed, token, leaseTtl);
+	}
 
 	/**
 	 * Replaces the lease {@code token} holds with a value. Nothing is written when the

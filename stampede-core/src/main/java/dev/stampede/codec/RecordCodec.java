@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.StampedeSerializationException;
 import dev.stampede.UnreadableReason;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * lease body
  * 14      2   token length n, unsigned
  * 16      n   the holder's token, UTF-8
- * 16+n    *   fields, each a tag (1), a length (2, unsigned) and as many bytes
+ * 16+n    *   fields, each a tag (1), a length (2, unsigned) and as many bytes; tag 1, the
+ *             load estimate ({@link LoadEstimate}), holds the expected load time in
+ *             milliseconds (8) and when the holder took the lease, epoch milliseconds (8)
  * value body
  * 14      1   flags: 1 the value is null, 2 compressed, 4 signed
  * 15      1   codec id length c, 1 to 255
@@ -95,6 +98,10 @@ public final class RecordCodec {
 
 	private static final int MAX_TOKEN_BYTES = 0xFFFF;
 
+	private static final byte LOAD_ESTIMATE_FIELD = 1;
+
+	private static final int LOAD_ESTIMATE_LENGTH = 2 * Long.BYTES;
+
 	private static final int MAX_DETAIL_LENGTH = 300;
 
 	private static final byte[] NO_BYTES = new byte[0];
@@ -130,18 +137,35 @@ public final class RecordCodec {
 	}
 
 	/**
-	 * Encodes the lease that {@code token} holds.
+	 * Encodes the lease that {@code token} holds, with no load estimate.
 	 * @throws IllegalArgumentException if the token takes more than 65535 bytes
 	 */
 	public byte[] encodeLease(String token) {
+		return encodeLease(token, LoadEstimate.UNKNOWN);
+	}
+
+	/**
+	 * Encodes the lease that {@code token} holds, with what its holder expects of its
+	 * load when it knows anything. The stamp follows from the token alone.
+	 * @throws IllegalArgumentException if the token takes more than 65535 bytes
+	 */
+	public byte[] encodeLease(String token, LoadEstimate estimate) {
 		byte[] text = token.getBytes(StandardCharsets.UTF_8);
 		if (text.length > MAX_TOKEN_BYTES) {
 			throw new IllegalArgumentException("A lease token takes at most " + MAX_TOKEN_BYTES + " bytes, not "
 					+ text.length);
 		}
-		return header(HEADER_LENGTH + 2 + text.length, LEASE, leaseStamp(text)).putShort((short) text.length)
-			.put(text)
-			.array();
+		int fields = estimate.isKnown() ? 3 + LOAD_ESTIMATE_LENGTH : 0;
+		ByteBuffer record = header(HEADER_LENGTH + 2 + text.length + fields, LEASE, leaseStamp(text))
+			.putShort((short) text.length)
+			.put(text);
+		if (estimate.isKnown()) {
+			record.put(LOAD_ESTIMATE_FIELD)
+				.putShort((short) LOAD_ESTIMATE_LENGTH)
+				.putLong(estimate.expectedMillis())
+				.putLong(estimate.startedAtMillis());
+		}
+		return record.array();
 	}
 
 	/**
@@ -200,8 +224,8 @@ public final class RecordCodec {
 		}
 		return switch (bytes[KIND_OFFSET]) {
 			case LEASE -> {
-				String token = decodeLease(bytes);
-				yield (token != null) ? new Lease(token) : foreign("a lease record that is cut short");
+				Lease lease = decodeLease(bytes);
+				yield (lease != null) ? lease : foreign("a lease record that is cut short");
 			}
 			case VALUE -> decodeValue(key, bytes, declaredType);
 			case UNTAGGED_VALUE -> new Unreadable(UnreadableReason.OTHER_FORMAT,
@@ -215,7 +239,8 @@ public final class RecordCodec {
 	 * @return the holder's token, or {@code null} if the bytes are no lease record
 	 */
 	public @Nullable String leaseToken(byte[] bytes) {
-		return (hasHeader(bytes) && bytes[KIND_OFFSET] == LEASE) ? decodeLease(bytes) : null;
+		Lease lease = (hasHeader(bytes) && bytes[KIND_OFFSET] == LEASE) ? decodeLease(bytes) : null;
+		return (lease != null) ? lease.token() : null;
 	}
 
 	/**
@@ -255,7 +280,9 @@ public final class RecordCodec {
 		return ByteBuffer.allocate(length).put(FORMAT_PREFIX).put(kind).putLong(stamp);
 	}
 
-	private static @Nullable String decodeLease(byte[] bytes) {
+	// A load estimate that is not as this version writes it is no estimate, and the lease
+	// still a lease: its token is all the protocol needs.
+	private static @Nullable Lease decodeLease(byte[] bytes) {
 		ByteBuffer buffer = ByteBuffer.wrap(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
 		if (buffer.remaining() < 2) {
 			return null;
@@ -266,18 +293,23 @@ public final class RecordCodec {
 		}
 		String token = new String(bytes, buffer.position(), length, StandardCharsets.UTF_8);
 		buffer.position(buffer.position() + length);
+		LoadEstimate estimate = LoadEstimate.UNKNOWN;
 		while (buffer.hasRemaining()) {
 			if (buffer.remaining() < 3) {
 				return null;
 			}
-			buffer.get();
+			byte tag = buffer.get();
 			int fieldLength = Short.toUnsignedInt(buffer.getShort());
 			if (buffer.remaining() < fieldLength) {
 				return null;
 			}
-			buffer.position(buffer.position() + fieldLength);
+			int next = buffer.position() + fieldLength;
+			if (tag == LOAD_ESTIMATE_FIELD && fieldLength == LOAD_ESTIMATE_LENGTH) {
+				estimate = new LoadEstimate(buffer.getLong(), buffer.getLong());
+			}
+			buffer.position(next);
 		}
-		return token;
+		return new Lease(token, estimate);
 	}
 
 	// Lengths come from the bytes, which anyone may have written: each is checked against
@@ -440,8 +472,16 @@ public final class RecordCodec {
 	/**
 	 * A lease: a caller computes the key's value.
 	 * @param token the holder's token
+	 * @param estimate what the holder expects of its load; {@link LoadEstimate#UNKNOWN} for a
+	 * lease that carries none, as leases of earlier versions do
 	 */
-	public record Lease(String token) implements Content {
+	public record Lease(String token, LoadEstimate estimate) implements Content {
+
+		/** A lease that carries no load estimate. */
+		public Lease(String token) {
+			this(token, LoadEstimate.UNKNOWN);
+		}
+
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.StampedeSerializationException;
 import dev.stampede.UnreadableReason;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,52 @@ class RecordCodecTest {
 		for (int cut = 1; cut < field.length; cut++) {
 			byte[] truncated = concat(lease, Arrays.copyOf(field, cut));
 			assertThat(reason(this.codec, truncated)).as("field cut after %d bytes", cut)
+				.isEqualTo(UnreadableReason.FOREIGN);
+		}
+	}
+
+	@Test
+	void aLeaseRoundTripsItsLoadEstimateAndKeepsTheStampOfItsToken() {
+		LoadEstimate estimate = new LoadEstimate(1_250, 1_700_000_000_123L);
+		byte[] lease = this.codec.encodeLease("holder", estimate);
+		assertThat(decode(this.codec, lease)).isEqualTo(new RecordCodec.Lease("holder", estimate));
+		assertThat(this.codec.leaseToken(lease)).isEqualTo("holder");
+		assertThat(RecordCodec.stamp(lease)).isEqualTo(RecordCodec.leaseStamp("holder"));
+		assertThat(decode(this.codec, this.codec.encodeLease("holder", new LoadEstimate(0, 7))))
+			.isEqualTo(new RecordCodec.Lease("holder", new LoadEstimate(0, 7)));
+	}
+
+	@Test
+	void aLeaseWrittenBeforeLeasesCarriedEstimatesReadsAsALeaseWithoutOne() {
+		byte[] token = "holder".getBytes(StandardCharsets.UTF_8);
+		byte[] earlier = ByteBuffer.allocate(RecordCodec.HEADER_LENGTH + 2 + token.length)
+			.put(RecordCodec.formatPrefix())
+			.put((byte) 'L')
+			.putLong(RecordCodec.leaseStamp("holder"))
+			.putShort((short) token.length)
+			.put(token)
+			.array();
+		assertThat(decode(this.codec, earlier)).isEqualTo(new RecordCodec.Lease("holder", LoadEstimate.UNKNOWN));
+		assertThat(this.codec.encodeLease("holder")).isEqualTo(earlier);
+	}
+
+	@Test
+	void anEstimateNotAsThisVersionWritesItIsNoEstimateAndTheLeaseStands() {
+		byte[] lease = this.codec.encodeLease("holder");
+		byte[] shortField = concat(lease, field(1, new byte[8]));
+		byte[] negative = concat(lease,
+				field(1, ByteBuffer.allocate(16).putLong(-5).putLong(1_700_000_000_000L).array()));
+		for (byte[] bytes : List.of(shortField, negative)) {
+			assertThat(decode(this.codec, bytes)).isEqualTo(new RecordCodec.Lease("holder", LoadEstimate.UNKNOWN));
+		}
+	}
+
+	@Test
+	void aLeaseWhoseEstimateIsCutShortIsNotALease() {
+		byte[] lease = this.codec.encodeLease("holder", new LoadEstimate(200, 1_700_000_000_000L));
+		int withoutEstimate = this.codec.encodeLease("holder").length;
+		for (int length = withoutEstimate + 1; length < lease.length; length++) {
+			assertThat(reason(this.codec, Arrays.copyOf(lease, length))).as("cut to %d bytes", length)
 				.isEqualTo(UnreadableReason.FOREIGN);
 		}
 	}

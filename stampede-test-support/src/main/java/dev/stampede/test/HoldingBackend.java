@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.backend.ForwardingBackend;
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
@@ -67,12 +68,12 @@ public final class HoldingBackend extends ForwardingBackend {
 	}
 
 	@Override
-	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl, LoadEstimate estimate) {
 		BooleanSupplier refusal = this.leaseRefusal;
 		if (refusal != null && refusal.getAsBoolean()) {
 			return after(Operation.TRY_LEASE, key, false);
 		}
-		return after(Operation.TRY_LEASE, key, delegate().tryLease(key, observed, token, leaseTtl));
+		return after(Operation.TRY_LEASE, key, delegate().tryLease(key, observed, token, leaseTtl, estimate));
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.stampede.Envelope;
+import dev.stampede.LoadEstimate;
 import dev.stampede.backend.KeyEvent;
 import dev.stampede.backend.KeyEventListener;
 import dev.stampede.backend.Slot;
@@ -88,7 +89,12 @@ public final class LocalBackend implements StampedeBackend {
 
 	@Override
 	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl) {
-		Entry lease = new Entry(new Slot.Leased(token), deadline(leaseTtl));
+		return tryLease(key, observed, token, leaseTtl, LoadEstimate.UNKNOWN);
+	}
+
+	@Override
+	public boolean tryLease(String key, Slot observed, String token, Duration leaseTtl, LoadEstimate estimate) {
+		Entry lease = new Entry(new Slot.Leased(token, estimate), deadline(leaseTtl));
 		Entry[] taken = new Entry[1];
 		this.entries.asMap().compute(key, (k, current) -> {
 			boolean unchanged = (current == null) ? observed instanceof Slot.Empty : version(current.slot) != -1
