@@ -21,6 +21,7 @@ import javax.imageio.ImageIO;
 
 import dev.stampede.benchmarks.harness.Phase;
 import dev.stampede.benchmarks.harness.StampedeHarness;
+import dev.stampede.benchmarks.harness.Variant;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -161,6 +162,13 @@ final class BenchmarkReport {
 				+ "waited for a load, or for a CPU shared by %d callers: the hit phase, where nothing expires, "
 				+ "shows how often the machine alone causes that.%n%n", s.queryTime().toMillis(),
 				s.jvms() * s.threads()));
+		if (this.harness.stream().anyMatch((result) -> result.variant() == Variant.REDISSON)) {
+			page.append("Redisson runs `RedissonSpringCacheManager` with the same TTLs and Java serialization, "
+					+ "Redisson's defaults otherwise. A `sync` miss takes `RLock.lock()` on the key and reads it "
+					+ "again under the lock, so the callers of a cold key pass the lock one at a time; `lock()` "
+					+ "waits without a limit, and the watchdog renews its lease (`lockWatchdogTimeout`, 30 s) "
+					+ "until the loader returns.\n\n");
+		}
 	}
 
 	private double perTenThousand(Phase phase) {
