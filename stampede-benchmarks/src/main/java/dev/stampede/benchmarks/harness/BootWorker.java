@@ -61,7 +61,7 @@ public final class BootWorker {
 				SyncCacheableProducts products = context.getBean(SyncCacheableProducts.class);
 				yield (key) -> isLongLived(key) ? products.longLived(key) : products.product(key);
 			}
-			case JETCACHE -> throw new IllegalArgumentException("JetCache runs in its own Spring Boot 3 worker");
+			case JETCACHE, REDISSON -> throw new IllegalArgumentException(worker + " runs on a class path of its own");
 		};
 	}
 

@@ -48,10 +48,11 @@ public final class StampedeHarness {
 	 * @param hotKeys how many hot keys the callers spread over
 	 * @param hitTime how long the hit phase lasts
 	 * @param hotTime how long the hot phase lasts
-	 * @param jetCacheWorker the JetCache worker module's directory, built beforehand
+	 * @param workerModules the directory of the worker modules that run on class paths of
+	 * their own ({@link Variant.Worker#module()}), built beforehand
 	 */
 	public record Settings(int jvms, int threads, int rounds, Duration queryTime, Duration ttl, int hotKeys,
-			Duration hitTime, Duration hotTime, Path jetCacheWorker) {
+			Duration hitTime, Duration hotTime, Path workerModules) {
 
 		/** Settings from {@code harness.*} system properties, each with a default. */
 		public static Settings fromSystemProperties() {
@@ -59,7 +60,7 @@ public final class StampedeHarness {
 					Integer.getInteger("harness.rounds", 5), duration("harness.query-time", "100ms"),
 					duration("harness.ttl", "1s"), Integer.getInteger("harness.hot-keys", 8),
 					duration("harness.hit-time", "4s"), duration("harness.hot-time", "8s"),
-					Path.of(System.getProperty("harness.jetcache-worker", "stampede-benchmarks-jetcache")));
+					Path.of(System.getProperty("harness.worker-modules", "..")));
 		}
 
 		private static Duration duration(String property, String defaultValue) {
@@ -187,18 +188,19 @@ public final class StampedeHarness {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
 			.toString(), "-Xmx256m", "-XX:+UseSerialGC", "-Dharness.threads=" + this.settings.threads(),
 				"-Dharness.query-time=" + this.settings.queryTime().toMillis() + "ms"));
-		if (variant.worker() == Variant.Worker.JETCACHE) {
-			Path module = this.settings.jetCacheWorker().toAbsolutePath();
-			Path classPath = module.resolve("target/worker.classpath");
+		String module = variant.worker().module();
+		if (module != null) {
+			Path directory = this.settings.workerModules().resolve(module).toAbsolutePath();
+			Path classPath = directory.resolve("target/worker.classpath");
 			if (!Files.isRegularFile(classPath)) {
-				throw new IOException("The JetCache worker is not built: " + classPath + " is missing. Run "
+				throw new IOException("The " + module + " worker is not built: " + classPath + " is missing. Run "
 						+ "./mvnw -DskipTests install first");
 			}
 			command.addAll(List.of("-Dharness.redis.port=" + this.redis.port(),
 					"-Dharness.ttl-millis=" + this.settings.ttl().toMillis(), "-cp",
-					module.resolve("target/classes") + File.pathSeparator
+					directory.resolve("target/classes") + File.pathSeparator
 							+ Files.readString(classPath, StandardCharsets.UTF_8).trim(),
-					"dev.stampede.benchmarks.jetcache.JetCacheWorker"));
+					variant.worker().mainClass()));
 			return command;
 		}
 		command.add("-Dharness.variant=" + variant.name());

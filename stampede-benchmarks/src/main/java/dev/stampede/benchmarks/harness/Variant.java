@@ -2,6 +2,8 @@ package dev.stampede.benchmarks.harness;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the harness measures: Stampede on each backend, and the peers an application
  * would otherwise use, all over the same servers and the same slow database.
@@ -46,7 +48,10 @@ public enum Variant {
 			"stampede.codec.allowed-packages=dev.stampede.benchmarks.worker"),
 
 	/** JetCache 2.7 {@code @Cached} + {@code @CachePenetrationProtect} on Redis, in a Spring Boot 3.5 application. */
-	JETCACHE("JetCache", "JetCache @Cached + @CachePenetrationProtect, Redis", Store.REDIS, Worker.JETCACHE);
+	JETCACHE("JetCache", "JetCache @Cached + @CachePenetrationProtect, Redis", Store.REDIS, Worker.JETCACHE),
+
+	/** {@code @Cacheable(sync = true)} on Redisson's {@code RedissonSpringCacheManager}, which locks each loading key in Redis. */
+	REDISSON("Redisson sync", "@Cacheable(sync = true), Redisson, lock per key", Store.REDIS, Worker.REDISSON);
 
 	private final String shortLabel;
 
@@ -101,7 +106,37 @@ public enum Variant {
 	/** The application a variant's JVMs run. */
 	public enum Worker {
 
-		STAMPEDE, CACHEABLE, SYNC_CACHEABLE, CACHEABLE_ON_STAMPEDE, SYNC_CACHEABLE_ON_STAMPEDE, JETCACHE;
+		STAMPEDE, CACHEABLE, SYNC_CACHEABLE, CACHEABLE_ON_STAMPEDE, SYNC_CACHEABLE_ON_STAMPEDE,
+
+		JETCACHE("stampede-benchmarks-jetcache", "dev.stampede.benchmarks.jetcache.JetCacheWorker"),
+
+		REDISSON("stampede-benchmarks-redisson", "dev.stampede.benchmarks.redisson.RedissonWorker");
+
+		private final @Nullable String module;
+
+		private final @Nullable String mainClass;
+
+		Worker() {
+			this(null, null);
+		}
+
+		Worker(@Nullable String module, @Nullable String mainClass) {
+			this.module = module;
+			this.mainClass = mainClass;
+		}
+
+		/**
+		 * The module of a worker that runs on a class path of its own, so that its
+		 * libraries stay out of the other workers; {@code null} for {@link BootWorker}'s.
+		 */
+		public @Nullable String module() {
+			return this.module;
+		}
+
+		/** The main class of a worker with a {@link #module()} of its own. */
+		public @Nullable String mainClass() {
+			return this.mainClass;
+		}
 
 		/** Whether Stampede caches its values, so that it needs {@code stampede.*} to find its backend. */
 		public boolean usesStampede() {
