@@ -2,8 +2,6 @@ package dev.stampede.test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +19,6 @@ import dev.stampede.CacheSettings;
 import dev.stampede.Loader;
 import dev.stampede.Stampede;
 import dev.stampede.test.Stampedes.CallResult;
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
@@ -64,31 +58,13 @@ abstract class VirtualThreadStampedeContract extends EngineSuite {
 		// Classes are loaded and initialised before recording: a virtual thread that waits for
 		// another to initialise a class is pinned, once, whoever's the class.
 		stampede(engines, uniqueKey());
-		List<RecordedEvent> pins;
-		Round round;
-		try (Recording recording = new Recording()) {
-			recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
-			recording.start();
-			round = stampede(engines, uniqueKey());
-			recording.stop();
-			pins = pinnedEvents(recording);
-		}
-		assertThat(round.loads()).isEqualTo(1);
-		assertThat(round.failures()).isEmpty();
-		assertThat(round.values()).hasSize(CALLERS).containsOnly(round.loaded());
-		assertThat(round.joined()).isEqualTo(CALLERS - ENGINES);
+		PinnedVirtualThreads.Recorded<Round> recorded = PinnedVirtualThreads
+			.during(() -> stampede(engines, uniqueKey()));
+		assertOneLoadServedEveryCaller(recorded.result());
+		assertThat(recorded.result().joined()).isEqualTo(CALLERS - ENGINES);
 		assertNothingUnderWay(engines);
-		List<String> stampedePins = new ArrayList<>();
-		for (RecordedEvent pin : pins) {
-			String culprit = culprit(pin);
-			if (culprit.startsWith("dev.stampede.") && !culprit.startsWith("dev.stampede.test.")) {
-				stampedePins.add(describe(pin));
-			}
-			else {
-				reporter.publishEntry("pinned outside Stampede", describe(pin));
-			}
-		}
-		assertThat(stampedePins).as("virtual threads pinned in Stampede's code").isEmpty();
+		recorded.elsewhere().forEach((pin) -> reporter.publishEntry("pinned outside Stampede", pin.toString()));
+		assertThat(recorded.inStampede()).as("virtual threads pinned in Stampede's code").isEmpty();
 	}
 
 	// Retaining anything per caller would grow the heap by at least CALLERS small objects a
@@ -131,10 +107,14 @@ abstract class VirtualThreadStampedeContract extends EngineSuite {
 	// reference the caller keeps.
 	private Object stampedeOnce(List<Stampede> engines, String key) throws Exception {
 		Round round = stampede(engines, key);
-		assertThat(round.loads()).isEqualTo(1);
+		assertOneLoadServedEveryCaller(round);
+		return round.loaded();
+	}
+
+	private static void assertOneLoadServedEveryCaller(Round round) {
+		assertThat(round.loads()).as("loads").isEqualTo(1);
 		assertThat(round.failures()).isEmpty();
 		assertThat(round.values()).hasSize(CALLERS).containsOnly(round.loaded());
-		return round.loaded();
 	}
 
 	/**
@@ -213,48 +193,6 @@ abstract class VirtualThreadStampedeContract extends EngineSuite {
 
 	private static long stats(Stampede engine, CacheEvent event) {
 		return engine.inspection().cacheNames().contains(CACHE) ? engine.inspection().stats(CACHE).count(event) : 0;
-	}
-
-	private static List<RecordedEvent> pinnedEvents(Recording recording) throws Exception {
-		Path file = Files.createTempFile("virtual-thread-pins", ".jfr");
-		try {
-			recording.dump(file);
-			return RecordingFile.readAllEvents(file);
-		}
-		finally {
-			Files.delete(file);
-		}
-	}
-
-	// The innermost frame outside the JDK: whose code the pinned thread was running.
-	private static String culprit(RecordedEvent pin) {
-		if (pin.getStackTrace() == null) {
-			return "";
-		}
-		for (RecordedFrame frame : pin.getStackTrace().getFrames()) {
-			String type = frame.getMethod().getType().getName();
-			if (!(type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")
-					|| type.startsWith("com.sun."))) {
-				return type + "." + frame.getMethod().getName();
-			}
-		}
-		return "";
-	}
-
-	private static String describe(RecordedEvent pin) {
-		StringBuilder description = new StringBuilder(culprit(pin));
-		if (pin.hasField("pinnedReason")) {
-			description.append(" (").append(pin.getString("pinnedReason")).append(')');
-		}
-		if (pin.getStackTrace() != null) {
-			pin.getStackTrace()
-				.getFrames()
-				.forEach((frame) -> description.append("\n\tat ")
-					.append(frame.getMethod().getType().getName())
-					.append('.')
-					.append(frame.getMethod().getName()));
-		}
-		return description.toString();
 	}
 
 	// Full collections until an object known to be garbage is gone: what is left is what is reachable.
