@@ -129,7 +129,8 @@ public final class Stampede implements AutoCloseable {
 		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
 				this::nextToken, this::observer);
 		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures);
-		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, this.keys, this.generations);
+		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, waiters, this.keys,
+				this.generations);
 		Function<String, @Nullable LocalTier> localTiers = this.callSites::localTier;
 		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations));
 	}

@@ -17,15 +17,18 @@ public final class StampedeInspection {
 
 	private final Flights flights;
 
+	private final Waiters waiters;
+
 	private final CacheKeys keys;
 
 	private final Generations generations;
 
-	StampedeInspection(StampedeBackend backend, CallSites callSites, Flights flights, CacheKeys keys,
-			Generations generations) {
+	StampedeInspection(StampedeBackend backend, CallSites callSites, Flights flights, Waiters waiters,
+			CacheKeys keys, Generations generations) {
 		this.backend = backend;
 		this.callSites = callSites;
 		this.flights = flights;
+		this.waiters = waiters;
 		this.keys = keys;
 		this.generations = generations;
 	}
@@ -58,6 +61,14 @@ public final class StampedeInspection {
 	/** Number of keys being resolved in this JVM right now. */
 	public int inFlightCount() {
 		return this.flights.size();
+	}
+
+	/**
+	 * Number of keys whose resolution in this JVM waits right now for a lease that
+	 * another caller holds, in this JVM or another.
+	 */
+	public int waitingCount() {
+		return this.waiters.size();
 	}
 
 	/** Up to {@code limit} backend keys of {@code cache} being resolved in this JVM right now. */

@@ -23,6 +23,10 @@ final class Waiters {
 		this.waiting.remove(backendKey, waiter);
 	}
 
+	int size() {
+		return this.waiting.size();
+	}
+
 	/** The lease of {@code backendKey} ended or the key was evicted: its waiter reads again now. */
 	void wake(String backendKey) {
 		Waiter waiter = this.waiting.get(backendKey);

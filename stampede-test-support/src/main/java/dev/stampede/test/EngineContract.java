@@ -281,6 +281,28 @@ public abstract class EngineContract extends EngineSuite {
 		assertThat(engine.get(CACHE, key, () -> "new")).isEqualTo("new");
 	}
 
+	@Test
+	void aCallerWaitingForAnotherEnginesLeaseIsCountedUntilItHasTheValue() throws Exception {
+		Stampede winnerEngine = engine(SETTINGS);
+		Stampede waiterEngine = engine(SETTINGS);
+		String key = uniqueKey();
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch finishLoad = new CountDownLatch(1);
+		FutureTask<Object> winner = start(() -> winnerEngine.get(CACHE, key, () -> {
+			loading.countDown();
+			finishLoad.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS);
+			return "won";
+		}));
+		assertThat(loading.await(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		FutureTask<Object> waiter = start(() -> waiterEngine.get(CACHE, key, () -> "waiter loaded instead"));
+		await().atMost(Stampedes.BOUND).until(() -> waiterEngine.inspection().waitingCount() == 1);
+		finishLoad.countDown();
+		assertThat(waiter.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("won");
+		assertThat(winner.get(Stampedes.BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("won");
+		assertThat(waiterEngine.inspection().waitingCount()).isZero();
+		assertThat(winnerEngine.inspection().waitingCount()).isZero();
+	}
+
 	/**
 	 * Asserts that a caller waiting in one engine is woken when another engine writes
 	 * the value, rather than sleeping out its backoff: with a 5 s pause between reads,

@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import dev.stampede.Envelope;
@@ -104,6 +105,10 @@ public final class RedisBackend extends KeyValueBackend {
 
 	private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
 
+	// Guards starting and stopping the subscription, which talk to Redis: a lock rather than
+	// a monitor, so that a virtual thread blocked on that I/O does not pin its carrier.
+	private final ReentrantLock lifecycle = new ReentrantLock();
+
 	private volatile @Nullable RedisMessageListenerContainer container;
 
 	private @Nullable ExecutorService listenerExecutor;
@@ -198,28 +203,40 @@ public final class RedisBackend extends KeyValueBackend {
 	}
 
 	@Override
-	public synchronized AutoCloseable subscribe(KeyEventListener listener) {
-		this.listeners.add(listener);
-		if (this.container == null) {
-			startListening();
+	public AutoCloseable subscribe(KeyEventListener listener) {
+		this.lifecycle.lock();
+		try {
+			this.listeners.add(listener);
+			if (this.container == null) {
+				startListening();
+			}
+		}
+		finally {
+			this.lifecycle.unlock();
 		}
 		return () -> this.listeners.remove(listener);
 	}
 
 	@Override
-	public synchronized void close() {
-		RedisMessageListenerContainer container = this.container;
-		if (container != null) {
-			this.container = null;
-			try {
-				container.destroy();
+	public void close() {
+		this.lifecycle.lock();
+		try {
+			RedisMessageListenerContainer container = this.container;
+			if (container != null) {
+				this.container = null;
+				try {
+					container.destroy();
+				}
+				catch (Exception ex) {
+					throw new StampedeBackendException("Could not stop listening to Redis", ex);
+				}
+				finally {
+					this.listenerExecutor.shutdownNow();
+				}
 			}
-			catch (Exception ex) {
-				throw new StampedeBackendException("Could not stop listening to Redis", ex);
-			}
-			finally {
-				this.listenerExecutor.shutdownNow();
-			}
+		}
+		finally {
+			this.lifecycle.unlock();
 		}
 	}
 
