@@ -5,10 +5,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.stampede.annotation.StampedeProtected;
@@ -48,21 +48,29 @@ public class StockApplication {
 			if (!GO.equals(in.readLine())) {
 				throw new IllegalStateException("expected " + GO);
 			}
-			CountDownLatch start = new CountDownLatch(1);
-			List<CompletableFuture<String>> calls = new ArrayList<>();
-			for (int i = 0; i < threads; i++) {
-				calls.add(CompletableFuture.supplyAsync(() -> {
-					await(start);
-					return stock.level(key);
-				}, (task) -> new Thread(task).start()));
-			}
-			start.countDown();
-			Set<String> values = new TreeSet<>();
-			for (CompletableFuture<String> call : calls) {
-				values.add(call.join());
-			}
-			System.out.println("LOADS " + stock.loads() + " CALLERS " + calls.size() + " VALUES " + values);
+			List<String> values = callAtOnce(stock, key, threads, () -> {
+			});
+			System.out.println("LOADS " + stock.loads() + " CALLERS " + values.size() + " VALUES " + new TreeSet<>(values));
 		}
+	}
+
+	/**
+	 * Calls the protected method from many threads released together.
+	 * @param beforeRelease runs once every thread is waiting to be released
+	 * @return what each caller got
+	 */
+	static List<String> callAtOnce(Stock stock, String key, int threads, Runnable beforeRelease) {
+		CountDownLatch start = new CountDownLatch(1);
+		List<CompletableFuture<String>> calls = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			calls.add(CompletableFuture.supplyAsync(() -> {
+				await(start);
+				return stock.level(key);
+			}, (task) -> new Thread(task).start()));
+		}
+		beforeRelease.run();
+		start.countDown();
+		return calls.stream().map((call) -> call.orTimeout(60, TimeUnit.SECONDS).join()).toList();
 	}
 
 	private static void await(CountDownLatch latch) {

@@ -2,8 +2,10 @@ package dev.stampede.compatibility;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,9 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,27 +73,11 @@ class StockApplicationTests {
 			}
 
 			Stock stock = context.getBean(Stock.class);
-			CountDownLatch start = new CountDownLatch(1);
-			List<CompletableFuture<String>> calls = new ArrayList<>();
-			for (int i = 0; i < THREADS; i++) {
-				calls.add(CompletableFuture.supplyAsync(() -> {
-					awaitUninterruptibly(start);
-					return stock.level(key);
-				}, (task) -> new Thread(task).start()));
-			}
-			for (Process child : children) {
-				Writer input = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-				input.write(StockApplication.GO + "\n");
-				input.flush();
-			}
-			start.countDown();
-
-			Set<String> values = new HashSet<>();
-			for (CompletableFuture<String> call : calls) {
-				values.add(call.get(30, TimeUnit.SECONDS));
-			}
+			List<String> here = StockApplication.callAtOnce(stock, key, THREADS,
+					() -> children.forEach(StockApplicationTests::go));
+			Set<String> values = new HashSet<>(here);
 			int loads = stock.loads();
-			int callers = calls.size();
+			int callers = here.size();
 			for (BufferedReader output : outputs) {
 				String line = readUntil(output, "LOADS ");
 				assertThat(line).as("a child JVM's result").isNotNull();
@@ -153,13 +136,14 @@ class StockApplicationTests {
 		throw new AssertionError("a child JVM ended before printing " + prefix + ":\n" + seen);
 	}
 
-	private static void awaitUninterruptibly(CountDownLatch latch) {
+	private static void go(Process child) {
 		try {
-			latch.await();
+			Writer input = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
+			input.write(StockApplication.GO + "\n");
+			input.flush();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
