@@ -23,6 +23,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
 /**
@@ -31,6 +32,8 @@ import org.openjdk.jmh.results.RunResult;
 final class BenchmarkReport {
 
 	private static final String COMMAND = "scripts/benchmarks.sh";
+
+	private static final String ALLOCATED = "gc.alloc.rate.norm";
 
 	private final Collection<RunResult> hitPath;
 
@@ -62,8 +65,10 @@ final class BenchmarkReport {
 		if (!this.hitPath.isEmpty()) {
 			appendHitPath(page);
 		}
-		appendHarness(page);
-		page.append("![Loads per cold round, loads per expiry window and p99 latency per variant](results.png)\n");
+		if (!this.harness.isEmpty()) {
+			appendHarness(page);
+			page.append("![Loads per cold round, loads per expiry window and p99 latency per variant](results.png)\n");
+		}
 		Files.writeString(file, page, StandardCharsets.UTF_8);
 	}
 
@@ -94,6 +99,26 @@ final class BenchmarkReport {
 				+ "`CaffeineCacheManager`, a memcached `Cache` over the same xmemcached client, and "
 				+ "`RedisCacheManager`; `@Cacheable` on Stampede is a plain `@Cacheable` on `StampedeCacheManager`, "
 				+ "which Stampede serves as `sync = true`.\n\n");
+		if (byStore.values().stream().flatMap((results) -> results.values().stream()).anyMatch((result) ->
+				result.getSecondaryResults().containsKey(ALLOCATED))) {
+			appendAllocations(page, byStore);
+		}
+	}
+
+	// Present when the run had JMH's GC profiler.
+	private static void appendAllocations(StringBuilder page, Map<String, Map<String, RunResult>> byStore) {
+		page.append("Bytes allocated per call (JMH's GC profiler, `gc.alloc.rate.norm`):\n\n");
+		page.append("| store | raw client `get` | `@Cacheable` | `@StampedeProtected` | `@Cacheable` on Stampede |\n");
+		page.append("|---|---|---|---|---|\n");
+		byStore.forEach((store, results) -> page.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n",
+				storeName(store), allocated(results.get("raw")), allocated(results.get("cacheable")),
+				allocated(results.get("stampede")), allocated(results.get("cacheableOnStampede")))));
+		page.append("\n");
+	}
+
+	private static String allocated(RunResult result) {
+		Result<?> bytes = result.getSecondaryResults().get(ALLOCATED);
+		return (bytes != null) ? String.format(Locale.ROOT, "%,.0f", bytes.getScore()) : "-";
 	}
 
 	private static String storeName(String store) {
