@@ -47,7 +47,9 @@ import org.springframework.util.function.SingletonSupplier;
  * Runs {@code @StampedeProtected} methods through the {@link Stampede} engine and
  * evicts keys after {@code @StampedeEvict} methods. Everything that can be worked out
  * from the annotation (expressions, durations, settings) is worked out once per
- * method, on the first call or when the bean is proxied.
+ * method, on the first call or when the bean is proxied; a key expression of a simple
+ * form, such as {@code #id} or {@code #user.id}, becomes a direct read of the
+ * arguments, so that a cache hit evaluates no SpEL.
  */
 public final class StampedeInterceptor implements MethodInterceptor {
 
