@@ -28,8 +28,11 @@ public final class CallSite {
 
 	private final Type declaredType;
 
+	private final Generations.Generation generation;
+
 	CallSite(String cache, CacheSettings settings, Map<String, String> sources, String origin,
-			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType, Type declaredType) {
+			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType, Type declaredType,
+			Generations.Generation generation) {
 		this.cache = cache;
 		this.settings = settings;
 		this.sources = Map.copyOf(sources);
@@ -38,6 +41,7 @@ public final class CallSite {
 		this.stats = stats;
 		this.valueType = valueType;
 		this.declaredType = declaredType;
+		this.generation = generation;
 	}
 
 	/** The cache name. */
@@ -80,6 +84,10 @@ public final class CallSite {
 	 */
 	public Type declaredType() {
 		return this.declaredType;
+	}
+
+	Generations.Generation generation() {
+		return this.generation;
 	}
 
 	/** Counters of the cache. */

@@ -118,8 +118,8 @@ public final class Stampede implements AutoCloseable {
 		this.backend = backend;
 		this.keys = new CacheKeys(keyPrefix);
 		this.clock = clock;
-		this.callSites = new CallSites(settings, backend, this::observer);
 		this.generations = new Generations(backend, this.keys, System::nanoTime);
+		this.callSites = new CallSites(settings, backend, this::observer, this.generations);
 		this.failures = new Failures(backend, this::observer, new WarningLimiter());
 		this.threads = threads;
 		Waiters waiters = new Waiters();
@@ -215,7 +215,7 @@ public final class Stampede implements AutoCloseable {
 	public <A, T, E extends Throwable> @Nullable T get(CallSite site, Object key, A argument,
 			ArgumentLoader<? super A, T, E> loader, Predicate<? super @Nullable T> storeIf) throws E {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
+		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
 		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return (T) hit.value();
@@ -282,7 +282,7 @@ public final class Stampede implements AutoCloseable {
 	public <T> CompletableFuture<T> getAsync(CallSite site, Object key,
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
+		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
 		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return CompletableFuture.completedFuture((T) hit.value());
