@@ -416,8 +416,7 @@ public final class Stampede implements AutoCloseable {
 		if (tier != null) {
 			Envelope local = tier.get(backendKey);
 			if (local != null && local.isFreshAt(this.clock.millis())) {
-				site.stats().record(CacheEvent.LOCAL_HIT);
-				site.stats().called(Outcome.HIT);
+				site.stats().calledLocalTierHit();
 				return local;
 			}
 		}
@@ -454,8 +453,7 @@ public final class Stampede implements AutoCloseable {
 		if ((value != null && !site.valueType().isInstance(value)) || !envelope.isFreshAt(this.clock.millis())) {
 			return null;
 		}
-		site.stats().record(CacheEvent.HIT);
-		site.stats().called(Outcome.HIT);
+		site.stats().calledInProcessHit();
 		return envelope;
 	}
 
