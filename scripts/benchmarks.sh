@@ -3,7 +3,8 @@
 # real memcached and Redis processes it starts itself, then writes
 # docs/benchmarks/results.md and docs/benchmarks/results.png. Arguments go to Maven:
 # -Dbenchmarks.harness=false -Dbenchmarks.hit-path.stores=local -Dbenchmarks.hit-path.gc=true
-# measures the local hit path alone, with bytes allocated per call.
+# -Dbenchmarks.hit-path.cpu=true
+# measures the local hit path alone, with bytes allocated and CPU time per call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

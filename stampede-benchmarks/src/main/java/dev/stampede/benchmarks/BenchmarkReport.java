@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import dev.stampede.benchmarks.harness.Phase;
 import dev.stampede.benchmarks.harness.StampedeHarness;
+import dev.stampede.benchmarks.hitpath.CpuTimeProfiler;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -99,26 +100,30 @@ final class BenchmarkReport {
 				+ "`CaffeineCacheManager`, a memcached `Cache` over the same xmemcached client, and "
 				+ "`RedisCacheManager`; `@Cacheable` on Stampede is a plain `@Cacheable` on `StampedeCacheManager`, "
 				+ "which Stampede serves as `sync = true`.\n\n");
-		if (byStore.values().stream().flatMap((results) -> results.values().stream()).anyMatch((result) ->
-				result.getSecondaryResults().containsKey(ALLOCATED))) {
-			appendAllocations(page, byStore);
-		}
+		appendSecondary(page, byStore, ALLOCATED, "Bytes allocated per call (JMH's GC profiler, `" + ALLOCATED + "`)");
+		appendSecondary(page, byStore, CpuTimeProfiler.LABEL, "CPU time of the JVM per call in ns, garbage "
+				+ "collection included and time waiting for a core left out (`" + CpuTimeProfiler.LABEL + "`)");
 	}
 
-	// Present when the run had JMH's GC profiler.
-	private static void appendAllocations(StringBuilder page, Map<String, Map<String, RunResult>> byStore) {
-		page.append("Bytes allocated per call (JMH's GC profiler, `gc.alloc.rate.norm`):\n\n");
+	// Present when the run had the profiler that measures it.
+	private static void appendSecondary(StringBuilder page, Map<String, Map<String, RunResult>> byStore, String label,
+			String title) {
+		if (byStore.values().stream().flatMap((results) -> results.values().stream())
+			.noneMatch((result) -> result.getSecondaryResults().containsKey(label))) {
+			return;
+		}
+		page.append(title).append(":\n\n");
 		page.append("| store | raw client `get` | `@Cacheable` | `@StampedeProtected` | `@Cacheable` on Stampede |\n");
 		page.append("|---|---|---|---|---|\n");
 		byStore.forEach((store, results) -> page.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n",
-				storeName(store), allocated(results.get("raw")), allocated(results.get("cacheable")),
-				allocated(results.get("stampede")), allocated(results.get("cacheableOnStampede")))));
+				storeName(store), secondary(results.get("raw"), label), secondary(results.get("cacheable"), label),
+				secondary(results.get("stampede"), label), secondary(results.get("cacheableOnStampede"), label))));
 		page.append("\n");
 	}
 
-	private static String allocated(RunResult result) {
-		Result<?> bytes = result.getSecondaryResults().get(ALLOCATED);
-		return (bytes != null) ? String.format(Locale.ROOT, "%,.0f", bytes.getScore()) : "-";
+	private static String secondary(RunResult result, String label) {
+		Result<?> value = result.getSecondaryResults().get(label);
+		return (value != null) ? String.format(Locale.ROOT, "%,.1f", value.getScore()) : "-";
 	}
 
 	private static String storeName(String store) {

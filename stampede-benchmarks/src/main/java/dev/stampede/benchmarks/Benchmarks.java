@@ -11,6 +11,7 @@ import java.util.List;
 
 import dev.stampede.benchmarks.harness.StampedeHarness;
 import dev.stampede.benchmarks.harness.Variant;
+import dev.stampede.benchmarks.hitpath.CpuTimeProfiler;
 import dev.stampede.benchmarks.hitpath.HitPathBenchmark;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
@@ -26,8 +27,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code benchmarks.variants} (comma-separated names) narrows the harness,
  * {@code benchmarks.harness=false} leaves it out, {@code benchmarks.hit-path=false}
  * leaves out JMH, {@code benchmarks.hit-path.stores} (comma-separated) narrows the hit
- * path to some stores, and {@code benchmarks.hit-path.gc=true} adds JMH's GC profiler,
- * whose bytes allocated per call the report adds to each row; the
+ * path to some stores, {@code benchmarks.hit-path.gc=true} adds JMH's GC profiler,
+ * whose bytes allocated per call the report adds to each row, and
+ * {@code benchmarks.hit-path.cpu=true} the CPU time per call of {@link CpuTimeProfiler}; the
  * {@code harness.*} properties of {@link StampedeHarness.Settings} tune the harness.
  * Through Maven, each is a property of the same name:
  * {@code ./mvnw -pl stampede-benchmarks exec:exec -Dbenchmarks.harness=false -Dbenchmarks.hit-path.gc=true}.
@@ -65,6 +67,9 @@ public final class Benchmarks {
 		}
 		if (Boolean.parseBoolean(System.getProperty("benchmarks.hit-path.gc", "false"))) {
 			options.addProfiler(GCProfiler.class);
+		}
+		if (Boolean.parseBoolean(System.getProperty("benchmarks.hit-path.cpu", "false"))) {
+			options.addProfiler(CpuTimeProfiler.class);
 		}
 		return new Runner(options.forks(1)
 			.warmupIterations(5)
