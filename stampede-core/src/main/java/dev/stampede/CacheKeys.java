@@ -89,6 +89,13 @@ public final class CacheKeys {
 			return string;
 		}
 		if (key instanceof Object[] parts) {
+			if (parts.length == 1 && parts[0] != null) {
+				// One argument, the usual call: its text is the key unless it has something to escape.
+				String text = ObjectUtils.nullSafeToString(parts[0]);
+				if (!needsEscaping(text)) {
+					return text;
+				}
+			}
 			StringBuilder joined = new StringBuilder();
 			for (int i = 0; i < parts.length; i++) {
 				if (i > 0) {
@@ -114,6 +121,16 @@ public final class CacheKeys {
 			}
 			out.append(c);
 		}
+	}
+
+	private static boolean needsEscaping(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == ',' || c == '\\') {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isSafe(String key) {

@@ -26,6 +26,12 @@ public final class CacheStats {
 
 	private final LongAdder[] unreadable = new LongAdder[REASONS.length];
 
+	// A call answered from this JVM's memory is both an event and a hit: one increment on
+	// the hit path stands for both, and is read into each.
+	private final LongAdder backendHits = new LongAdder();
+
+	private final LongAdder localTierHits = new LongAdder();
+
 	private final Set<String> heldLeases = ConcurrentHashMap.newKeySet();
 
 	CacheStats() {
@@ -44,9 +50,20 @@ public final class CacheStats {
 		this.calls[outcome.ordinal()].increment();
 	}
 
+	/** A call answered at once by an in-process backend: a {@link CacheEvent#HIT} and a {@link Outcome#HIT}. */
+	void calledInProcessHit() {
+		this.backendHits.increment();
+	}
+
+	/** A call answered at once by the local tier: a {@link CacheEvent#LOCAL_HIT} and a {@link Outcome#HIT}. */
+	void calledLocalTierHit() {
+		this.localTierHits.increment();
+	}
+
 	/** How many calls ended with {@code outcome}. */
 	public long calls(Outcome outcome) {
-		return this.calls[outcome.ordinal()].sum();
+		long calls = this.calls[outcome.ordinal()].sum();
+		return (outcome == Outcome.HIT) ? calls + this.backendHits.sum() + this.localTierHits.sum() : calls;
 	}
 
 	/** Every call counter, in {@link Outcome} order. */
@@ -64,7 +81,12 @@ public final class CacheStats {
 
 	/** How many times {@code event} happened. */
 	public long count(CacheEvent event) {
-		return this.counts[event.ordinal()].sum();
+		long count = this.counts[event.ordinal()].sum();
+		return switch (event) {
+			case HIT -> count + this.backendHits.sum();
+			case LOCAL_HIT -> count + this.localTierHits.sum();
+			default -> count;
+		};
 	}
 
 	void record(UnreadableReason reason) {

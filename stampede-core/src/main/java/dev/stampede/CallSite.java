@@ -30,8 +30,11 @@ public final class CallSite {
 
 	private final LoadTimes loadTimes = new LoadTimes();
 
+	private final Generations.Generation generation;
+
 	CallSite(String cache, CacheSettings settings, Map<String, String> sources, String origin,
-			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType, Type declaredType) {
+			@Nullable LocalTier localTier, CacheStats stats, Class<?> valueType, Type declaredType,
+			Generations.Generation generation) {
 		this.cache = cache;
 		this.settings = settings;
 		this.sources = Map.copyOf(sources);
@@ -40,6 +43,7 @@ public final class CallSite {
 		this.stats = stats;
 		this.valueType = valueType;
 		this.declaredType = declaredType;
+		this.generation = generation;
 	}
 
 	/** The cache name. */
@@ -87,6 +91,10 @@ public final class CallSite {
 	/** How long this call site's loads take, for leases of keys that carry no load time. */
 	LoadTimes loadTimes() {
 		return this.loadTimes;
+	}
+
+	Generations.Generation generation() {
+		return this.generation;
 	}
 
 	/** Counters of the cache. */

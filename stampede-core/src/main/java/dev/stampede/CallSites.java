@@ -28,6 +28,8 @@ final class CallSites {
 
 	private final Supplier<StampedeObserver> observer;
 
+	private final Generations generations;
+
 	private final Map<String, CacheStats> stats = new ConcurrentHashMap<>();
 
 	private final Map<String, Map<String, CallSite>> sites = new ConcurrentHashMap<>();
@@ -40,10 +42,12 @@ final class CallSites {
 	 * @throws InvalidSettingException if the defaults or a configured cache cannot work on
 	 * {@code backend}; its setting is named under {@code defaults.} or {@code caches.<name>.}
 	 */
-	CallSites(StampedeSettings settings, StampedeBackend backend, Supplier<StampedeObserver> observer) {
+	CallSites(StampedeSettings settings, StampedeBackend backend, Supplier<StampedeObserver> observer,
+			Generations generations) {
 		this.settings = settings;
 		this.backend = backend;
 		this.observer = observer;
+		this.generations = generations;
 		checkUnder("defaults.", settings.defaults());
 		settings.caches().keySet().forEach((cache) -> checkUnder("caches." + cache + ".", settings(cache)));
 	}
@@ -65,7 +69,8 @@ final class CallSites {
 			configured.names().forEach((setting) -> sources.put(setting, "stampede.caches." + cache));
 		}
 		CallSite site = new CallSite(cache, resolved, sources, origin,
-				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache), valueType, declared);
+				resolved.hasLocalTier() ? localTier(cache, resolved) : null, stats(cache), valueType, declared,
+				this.generations.of(cache));
 		this.sites.computeIfAbsent(cache, (name) -> new ConcurrentHashMap<>()).put(origin, site);
 		return site;
 	}

@@ -79,7 +79,7 @@ final class DirectAccess {
 	/** Reads a fresh or stale value of {@code key}; see {@link Stampede#peek}. */
 	Optional<Stampede.Cached> peek(CallSite site, Object key) {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
+		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
 		LocalTier tier = site.localTier();
 		long stamp = 0;
 		if (tier != null) {
@@ -144,7 +144,7 @@ final class DirectAccess {
 			return Put.EVICT;
 		}
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
+		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
 		LocalTier tier = site.localTier();
 		if (tier != null) {
 			tier.evict(backendKey);

@@ -50,7 +50,20 @@ final class Generations {
 	 * not asked again until then.
 	 */
 	CacheKeys.GenerationPrefix prefix(String cache) {
-		Generation generation = generation(cache);
+		return prefix(generation(cache), cache);
+	}
+
+	/** The start of the current keys of the call site's cache, as {@link #prefix(String)} without a look-up. */
+	CacheKeys.GenerationPrefix prefix(CallSite site) {
+		return prefix(site.generation(), site.cache());
+	}
+
+	/** The generation of {@code cache}, for a call site to keep: it is never replaced. */
+	Generation of(String cache) {
+		return generation(cache);
+	}
+
+	private CacheKeys.GenerationPrefix prefix(Generation generation, String cache) {
 		Known known = generation.known.get();
 		if (generation.upToDate && this.backend.isInProcess()) {
 			return known.prefix;
@@ -126,7 +139,7 @@ final class Generations {
 	private record Known(long number, CacheKeys.GenerationPrefix prefix) {
 	}
 
-	private static final class Generation {
+	static final class Generation {
 
 		final AtomicReference<Known> known;
 

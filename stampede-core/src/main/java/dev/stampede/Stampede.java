@@ -118,8 +118,8 @@ public final class Stampede implements AutoCloseable {
 		this.backend = backend;
 		this.keys = new CacheKeys(keyPrefix);
 		this.clock = clock;
-		this.callSites = new CallSites(settings, backend, this::observer);
 		this.generations = new Generations(backend, this.keys, System::nanoTime);
+		this.callSites = new CallSites(settings, backend, this::observer, this.generations);
 		this.failures = new Failures(backend, this::observer, new WarningLimiter());
 		this.threads = threads;
 		Waiters waiters = new Waiters();
@@ -199,15 +199,35 @@ public final class Stampede implements AutoCloseable {
 	 * for a call site whose settings were resolved by {@link #callSite}.
 	 * @param storeIf decides whether a loaded value is stored; a value it rejects is returned but not cached
 	 */
-	@SuppressWarnings("unchecked")
 	public <T, E extends Throwable> @Nullable T get(CallSite site, Object key, Loader<T, E> loader,
 			Predicate<? super @Nullable T> storeIf) throws E {
+		return get(site, key, loader, Loader::load, storeIf);
+	}
+
+	/**
+	 * Returns the value of {@code key} as {@link #get(CallSite, Object, Loader, Predicate)}
+	 * does, with a loader that is handed {@code argument} on a miss: with a loader that
+	 * captures nothing, a hit allocates nothing but its key.
+	 * @param argument what {@code loader} is handed on a miss
+	 * @param loader computes the value on a miss
+	 * @param storeIf decides whether a loaded value is stored; a value it rejects is returned but not cached
+	 */
+	@SuppressWarnings("unchecked")
+	public <A, T, E extends Throwable> @Nullable T get(CallSite site, Object key, A argument,
+			ArgumentLoader<? super A, T, E> loader, Predicate<? super @Nullable T> storeIf) throws E {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
+		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
 		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return (T) hit.value();
 		}
+		return resolve(site, keyString, backendKey, () -> loader.load(argument),
+				(Predicate<@Nullable Object>) storeIf);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> @Nullable T resolve(CallSite site, String keyString, String backendKey, Loader<T, ?> loader,
+			Predicate<@Nullable Object> storeIf) {
 		long localStamp = localStamp(site);
 		try {
 			while (true) {
@@ -215,7 +235,7 @@ public final class Stampede implements AutoCloseable {
 				Flights.Flight joined = this.flights.join(backendKey, flight);
 				if (joined == null) {
 					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, flight, localStamp, loader,
-							(Predicate<@Nullable Object>) storeIf, this.observer));
+							storeIf, this.observer));
 				}
 				site.stats().record(CacheEvent.JOINED);
 				Object value;
@@ -235,7 +255,7 @@ public final class Stampede implements AutoCloseable {
 				}
 				// A call site of another type shares the key: resolve on a flight of this call's own.
 				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
-						localStamp, loader, (Predicate<@Nullable Object>) storeIf, this.observer));
+						localStamp, loader, storeIf, this.observer));
 			}
 		}
 		catch (Throwable ex) {
@@ -263,7 +283,7 @@ public final class Stampede implements AutoCloseable {
 	public <T> CompletableFuture<T> getAsync(CallSite site, Object key,
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site.cache()), keyString);
+		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
 		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return CompletableFuture.completedFuture((T) hit.value());
@@ -397,8 +417,7 @@ public final class Stampede implements AutoCloseable {
 		if (tier != null) {
 			Envelope local = tier.get(backendKey);
 			if (local != null && local.isFreshAt(this.clock.millis())) {
-				site.stats().record(CacheEvent.LOCAL_HIT);
-				site.stats().called(Outcome.HIT);
+				site.stats().calledLocalTierHit();
 				return local;
 			}
 		}
@@ -435,8 +454,7 @@ public final class Stampede implements AutoCloseable {
 		if ((value != null && !site.valueType().isInstance(value)) || !envelope.isFreshAt(this.clock.millis())) {
 			return null;
 		}
-		site.stats().record(CacheEvent.HIT);
-		site.stats().called(Outcome.HIT);
+		site.stats().calledInProcessHit();
 		return envelope;
 	}
 

@@ -48,6 +48,16 @@ class CacheKeysTest {
 	}
 
 	@Test
+	void oneArgumentIsItsOwnTextUnlessItHasSomethingToEscape() {
+		String id = "p1";
+		assertThat(CacheKeys.stringForm(new Object[] { id })).isSameAs(id);
+		assertThat(CacheKeys.stringForm(new Object[] { 42 })).isEqualTo("42");
+		assertThat(CacheKeys.stringForm(new Object[] { "a\\b" })).isEqualTo("a\\\\b");
+		assertThat(CacheKeys.stringForm(new Object[] { null })).isEqualTo("\\0");
+		assertThat(CacheKeys.stringForm(new Object[] { new int[] { 1, 2 } })).isEqualTo("{1\\, 2}");
+	}
+
+	@Test
 	void arraysAreKeyedByTheirContent() {
 		assertThat(CacheKeys.stringForm(new int[] { 1, 2 })).isEqualTo(CacheKeys.stringForm(new int[] { 1, 2 }))
 			.isEqualTo("{1, 2}");

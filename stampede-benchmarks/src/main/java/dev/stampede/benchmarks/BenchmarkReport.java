@@ -22,11 +22,13 @@ import javax.imageio.ImageIO;
 import dev.stampede.benchmarks.harness.Phase;
 import dev.stampede.benchmarks.harness.StampedeHarness;
 import dev.stampede.benchmarks.harness.Variant;
+import dev.stampede.benchmarks.hitpath.CpuTimeProfiler;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
 /**
@@ -39,6 +41,8 @@ final class BenchmarkReport {
 	private static final int PANEL_WIDTH = 840;
 
 	private static final int PANEL_HEIGHT = 460;
+
+	private static final String ALLOCATED = "gc.alloc.rate.norm";
 
 	private final Collection<RunResult> hitPath;
 
@@ -70,8 +74,10 @@ final class BenchmarkReport {
 		if (!this.hitPath.isEmpty()) {
 			appendHitPath(page);
 		}
-		appendHarness(page);
-		page.append("![Loads per cold round, loads per expiry window and p99 latency per variant](results.png)\n");
+		if (!this.harness.isEmpty()) {
+			appendHarness(page);
+			page.append("![Loads per cold round, loads per expiry window and p99 latency per variant](results.png)\n");
+		}
 		Files.writeString(file, page, StandardCharsets.UTF_8);
 	}
 
@@ -102,6 +108,30 @@ final class BenchmarkReport {
 				+ "`CaffeineCacheManager`, a memcached `Cache` over the same xmemcached client, and "
 				+ "`RedisCacheManager`; `@Cacheable` on Stampede is a plain `@Cacheable` on `StampedeCacheManager`, "
 				+ "which Stampede serves as `sync = true`.\n\n");
+		appendSecondary(page, byStore, ALLOCATED, "Bytes allocated per call (JMH's GC profiler, `" + ALLOCATED + "`)");
+		appendSecondary(page, byStore, CpuTimeProfiler.LABEL, "CPU time of the JVM per call in ns, garbage "
+				+ "collection included and time waiting for a core left out (`" + CpuTimeProfiler.LABEL + "`)");
+	}
+
+	// Present when the run had the profiler that measures it.
+	private static void appendSecondary(StringBuilder page, Map<String, Map<String, RunResult>> byStore, String label,
+			String title) {
+		if (byStore.values().stream().flatMap((results) -> results.values().stream())
+			.noneMatch((result) -> result.getSecondaryResults().containsKey(label))) {
+			return;
+		}
+		page.append(title).append(":\n\n");
+		page.append("| store | raw client `get` | `@Cacheable` | `@StampedeProtected` | `@Cacheable` on Stampede |\n");
+		page.append("|---|---|---|---|---|\n");
+		byStore.forEach((store, results) -> page.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n",
+				storeName(store), secondary(results.get("raw"), label), secondary(results.get("cacheable"), label),
+				secondary(results.get("stampede"), label), secondary(results.get("cacheableOnStampede"), label))));
+		page.append("\n");
+	}
+
+	private static String secondary(RunResult result, String label) {
+		Result<?> value = result.getSecondaryResults().get(label);
+		return (value != null) ? String.format(Locale.ROOT, "%,.1f", value.getScore()) : "-";
 	}
 
 	private static String storeName(String store) {

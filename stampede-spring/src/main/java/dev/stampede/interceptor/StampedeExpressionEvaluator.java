@@ -91,6 +91,14 @@ final class StampedeExpressionEvaluator extends CachedExpressionEvaluator {
 		return false;
 	}
 
+	/**
+	 * The direct form of a key expression, when it has one; see {@link CompiledKey}.
+	 * @param method the method whose parameters the evaluation context would bind
+	 */
+	@Nullable CompiledKey compile(Expression key, Method method) {
+		return CompiledKey.compile(key, method, getParameterNameDiscoverer().getParameterNames(method));
+	}
+
 	EvaluationContext createContext(StampedeExpressionRootObject root, Method targetMethod,
 			@Nullable BeanFactory beanFactory) {
 		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, targetMethod, root.getArgs(),

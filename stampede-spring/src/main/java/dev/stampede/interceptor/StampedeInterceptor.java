@@ -47,7 +47,9 @@ import org.springframework.util.function.SingletonSupplier;
  * Runs {@code @StampedeProtected} methods through the {@link Stampede} engine and
  * evicts keys after {@code @StampedeEvict} methods. Everything that can be worked out
  * from the annotation (expressions, durations, settings) is worked out once per
- * method, on the first call or when the bean is proxied.
+ * method, on the first call or when the bean is proxied; a key expression of a simple
+ * form, such as {@code #id} or {@code #user.id}, becomes a direct read of the
+ * arguments, so that a cache hit evaluates no SpEL.
  */
 public final class StampedeInterceptor implements MethodInterceptor {
 
@@ -55,11 +57,17 @@ public final class StampedeInterceptor implements MethodInterceptor {
 
 	private static final Object NO_OPERATION = new Object();
 
+	private static final Predicate<@Nullable Object> ALWAYS = (value) -> true;
+
 	private final SingletonSupplier<Stampede> stampede;
 
 	private final StampedeExpressionEvaluator evaluator = new StampedeExpressionEvaluator();
 
 	private final Map<MethodClassKey, Object> operations = new ConcurrentHashMap<>(64);
+
+	// The operation of a method for the first target class it was called on, found without
+	// building a MethodClassKey: a proxy hands the same Method on every call.
+	private final Map<Method, Bound> byMethod = new ConcurrentHashMap<>(64);
 
 	private final @Nullable BeanFactory beanFactory;
 
@@ -110,8 +118,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			this.stampede.obtain().evictAll(evict.cache());
 		}
 		else {
-			this.stampede.obtain().evict(evict.cache(),
-					key(evict.key(), context, invocation.getArguments(), evict.origin()));
+			this.stampede.obtain().evict(evict.cache(), key(evict.key(), evict.compiledKey(), context, evict.method(),
+					invocation, target, targetClass, evict.origin()));
 		}
 	}
 
@@ -120,28 +128,28 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	 * so that a bad expression or duration fails start-up rather than the first call.
 	 */
 	public void prepare(Class<?> targetClass) {
-		ReflectionUtils.doWithMethods(targetClass, (method) -> operation(method, targetClass),
+		ReflectionUtils.doWithMethods(targetClass, (method) -> operationOf(method, targetClass),
 				(method) -> AnnotatedElementUtils.hasAnnotation(method, StampedeProtected.class)
 						|| AnnotatedElementUtils.hasAnnotation(method, StampedeEvict.class));
 	}
 
 	private @Nullable Object protect(Protect protect, MethodInvocation invocation, @Nullable Object target,
 			Class<?> targetClass) throws Throwable {
-		Object[] args = invocation.getArguments();
 		EvaluationContext context = protect.needsContext() ? context(protect.method(), invocation, target, targetClass)
 				: null;
 		if (protect.condition() != null
 				&& !StampedeExpressionEvaluator.isTrue(protect.condition(), context, "condition", protect.origin())) {
 			return invocation.proceed();
 		}
-		Object key = key(protect.key(), context, args, protect.origin());
+		Object key = key(protect.key(), protect.compiledKey(), context, protect.method(), invocation, target,
+				targetClass, protect.origin());
 		Predicate<@Nullable Object> storeIf = storeIf(protect, context);
 		Stampede stampede = this.stampede.obtain();
 		return switch (protect.returnKind()) {
 			case FUTURE -> stampede.getAsync(protect.site(), key, () -> proceedAsync(invocation), storeIf);
-			case OPTIONAL -> Optional.ofNullable(stampede.get(protect.site(), key,
-					() -> unwrapOptional(proceed(invocation)), storeIf));
-			case VALUE -> stampede.get(protect.site(), key, () -> proceed(invocation), storeIf);
+			case OPTIONAL -> Optional.ofNullable(stampede.get(protect.site(), key, invocation,
+					StampedeInterceptor::proceedUnwrapped, storeIf));
+			case VALUE -> stampede.get(protect.site(), key, invocation, StampedeInterceptor::proceed, storeIf);
 		};
 	}
 
@@ -153,10 +161,14 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		return independent.proceed();
 	}
 
+	private static @Nullable Object proceedUnwrapped(MethodInvocation invocation) throws Throwable {
+		return unwrapOptional(proceed(invocation));
+	}
+
 	private static Predicate<@Nullable Object> storeIf(Protect protect, @Nullable EvaluationContext context) {
 		Expression unless = protect.unless();
 		if (unless == null || context == null) {
-			return (value) -> true;
+			return ALWAYS;
 		}
 		return (value) -> {
 			context.setVariable("result", value);
@@ -172,14 +184,20 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		return this.evaluator.createContext(root, targetMethod, this.beanFactory);
 	}
 
-	private static Object key(@Nullable Expression expression, @Nullable EvaluationContext context, Object[] args,
-			String origin) {
-		if (expression == null || context == null) {
+	private Object key(@Nullable Expression expression, @Nullable CompiledKey compiled,
+			@Nullable EvaluationContext context, Method method, MethodInvocation invocation, @Nullable Object target,
+			Class<?> targetClass, String origin) {
+		Object[] args = invocation.getArguments();
+		if (expression == null) {
 			// Always the arguments' joined form (see CacheKeys), whatever their number: a single
 			// argument used as itself could take the form of a null or of several arguments.
 			return args;
 		}
-		Object key = StampedeExpressionEvaluator.evaluate(expression, context, "key", origin);
+		Object key = (compiled != null) ? compiled.read(args) : CompiledKey.UNRESOLVED;
+		if (key == CompiledKey.UNRESOLVED) {
+			key = StampedeExpressionEvaluator.evaluate(expression,
+					(context != null) ? context : context(method, invocation, target, targetClass), "key", origin);
+		}
 		if (key == null) {
 			throw new IllegalArgumentException("Key expression '" + expression.getExpressionString() + "' on "
 					+ origin + " evaluated to null, and a cache key must not be null. Guard the call with a "
@@ -202,6 +220,16 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	}
 
 	private Object operation(Method method, Class<?> targetClass) {
+		Bound bound = this.byMethod.get(method);
+		if (bound != null && bound.targetClass() == targetClass) {
+			return bound.operation();
+		}
+		Object operation = operationOf(method, targetClass);
+		this.byMethod.putIfAbsent(method, new Bound(targetClass, operation));
+		return operation;
+	}
+
+	private Object operationOf(Method method, Class<?> targetClass) {
 		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
 		Object operation = this.operations.get(cacheKey);
 		if (operation == null) {
@@ -225,10 +253,10 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			return createProtect(protect, method, specific, targetClass, element, origin);
 		}
 		if (evict != null) {
-			return new Evict(method, requireCache(evict.cache(), "@StampedeEvict", origin),
-					evict.allEntries() ? null : expression(evict.key(), specific, element, "key", origin),
-					expression(evict.condition(), specific, element, "condition", origin), evict.allEntries(),
-					evict.beforeInvocation(), origin);
+			Expression key = evict.allEntries() ? null : expression(evict.key(), specific, element, "key", origin);
+			return new Evict(method, requireCache(evict.cache(), "@StampedeEvict", origin), key,
+					compile(key, specific), expression(evict.condition(), specific, element, "condition", origin),
+					evict.allEntries(), evict.beforeInvocation(), origin);
 		}
 		return NO_OPERATION;
 	}
@@ -253,7 +281,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 					+ ex.getMessage() + ". Fix the annotation or stampede.caches." + cache + ".*", ex);
 		}
 		warnIfNeverStored(site, origin);
-		return new Protect(method, site, expression(protect.key(), specific, element, "key", origin),
+		Expression key = expression(protect.key(), specific, element, "key", origin);
+		return new Protect(method, site, key, compile(key, specific),
 				expression(protect.condition(), specific, element, "condition", origin),
 				expression(protect.unless(), specific, element, "unless", origin), returnKind, origin);
 	}
@@ -291,6 +320,10 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		Expression parsed = this.evaluator.parse(expression, element, attribute, origin);
 		this.evaluator.checkVariables(parsed, method, attribute, origin, "unless".equals(attribute));
 		return parsed;
+	}
+
+	private @Nullable CompiledKey compile(@Nullable Expression key, Method method) {
+		return (key != null) ? this.evaluator.compile(key, method) : null;
 	}
 
 	private @Nullable Duration duration(String value, String attribute, String origin) {
@@ -359,20 +392,23 @@ public final class StampedeInterceptor implements MethodInterceptor {
 
 	}
 
-	private record Protect(Method method, CallSite site, @Nullable Expression key, @Nullable Expression condition,
-			@Nullable Expression unless, ReturnKind returnKind, String origin) {
+	private record Bound(Class<?> targetClass, Object operation) {
+	}
+
+	private record Protect(Method method, CallSite site, @Nullable Expression key, @Nullable CompiledKey compiledKey,
+			@Nullable Expression condition, @Nullable Expression unless, ReturnKind returnKind, String origin) {
 
 		boolean needsContext() {
-			return this.key != null || this.condition != null || this.unless != null;
+			return (this.key != null && this.compiledKey == null) || this.condition != null || this.unless != null;
 		}
 
 	}
 
-	private record Evict(Method method, String cache, @Nullable Expression key, @Nullable Expression condition,
-			boolean allEntries, boolean beforeInvocation, String origin) {
+	private record Evict(Method method, String cache, @Nullable Expression key, @Nullable CompiledKey compiledKey,
+			@Nullable Expression condition, boolean allEntries, boolean beforeInvocation, String origin) {
 
 		boolean needsContext() {
-			return this.key != null || this.condition != null;
+			return (this.key != null && this.compiledKey == null) || this.condition != null;
 		}
 
 	}
