@@ -108,6 +108,23 @@ class WaitScheduleTest {
 		assertThat(reads).contains(9_980L, 9_985L, 10_000L);
 	}
 
+	// A start time more than 292 years back made the time left to the expected end saturate at
+	// Long.MIN_VALUE nanoseconds, and the end wrapped around: the schedule took the end as ever
+	// ahead and read only every backoff.max, never backing off from backoff.initial as it does for
+	// any lease seen after its expected end; a start before the clock could count back read as new.
+	@Test
+	void aLeaseThatClaimsToHaveBegunAgesAgoIsBackedOffFromLikeAnyLateLease() {
+		for (long startedAt : new long[] { Long.MIN_VALUE / 2, -5_000_000_000_000_000L, Long.MIN_VALUE + 1,
+				Long.MIN_VALUE }) {
+			for (long nowNanos : new long[] { 0, TimeUnit.DAYS.toNanos(3), -TimeUnit.DAYS.toNanos(3) }) {
+				WaitSchedule schedule = schedule();
+				schedule.sawLease(lease("holder", 100, startedAt), nowNanos, NOW_MILLIS);
+				assertThat(pausesMillis(schedule, nowNanos, 4)).as("started at %d, seen at %d ns", startedAt, nowNanos)
+					.containsExactly(5L, 10L, 20L, 40L);
+			}
+		}
+	}
+
 	private static WaitSchedule schedule() {
 		return new WaitSchedule(BACKOFF, Duration.ofSeconds(10));
 	}
