@@ -46,6 +46,9 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 
 	private volatile boolean waiting;
 
+	// Whether this flight is among the waiters: from its first wait until it stops waiting.
+	private final AtomicBoolean registered = new AtomicBoolean();
+
 	private volatile long waitStart;
 
 	AsyncFlight(LeaseLoop loop, Resolution resolution, Winner winner, Failures failures, Flights flights,
@@ -81,11 +84,13 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			}
 			else if (step instanceof LeaseLoop.Won won) {
 				this.resolution.endAs(Outcome.LOADED);
+				stopWaiting();
 				this.resolution.startLoad().whenComplete((value, failure) -> stored(won.token(), value, failure));
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
 				this.resolution.endAs(Outcome.CALL_THROUGH);
 				this.failures.readFailed(this.resolution, failed.failure());
+				stopWaiting();
 				this.resolution.startLoad().whenComplete(this::finish);
 			}
 			else {
@@ -124,6 +129,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		if (now - this.deadline >= 0) {
 			this.resolution.endAs(Outcome.CALL_THROUGH);
 			this.failures.waitTimedOut(this.resolution, Duration.ofNanos(now - this.start));
+			stopWaiting();
 			this.resolution.startLoad().whenComplete(this::finish);
 			return;
 		}
@@ -133,6 +139,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.resolution.stats().record(CacheEvent.LEASE_LOST);
 			this.waitStart = now;
 			this.waiting = true;
+			this.registered.set(true);
 			this.waiters.register(this.resolution.backendKey(), this);
 			this.scheduler.execute(this);
 			return;
@@ -164,7 +171,16 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 	}
 
+	// Once, before the callers hear their answer or a load starts: no longer waiting for another caller.
+	private void stopWaiting() {
+		if (this.registered.compareAndSet(true, false)) {
+			this.waiters.unregister(this.resolution.backendKey(), this);
+			this.resolution.waited(System.nanoTime() - this.waitStart);
+		}
+	}
+
 	private void finish(@Nullable Object value, @Nullable Throwable failure) {
+		stopWaiting();
 		if (failure != null) {
 			this.resolution.stats().called(Outcome.ERROR);
 			this.flights.fail(this.resolution.backendKey(), this.resolution.flight(), failure);
@@ -173,10 +189,6 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.resolution.stats().called(this.resolution.outcome());
 			this.flights.land(this.resolution.backendKey(), this.resolution.flight(), value,
 					this.resolution.outcome());
-		}
-		if (this.waiting) {
-			this.waiters.unregister(this.resolution.backendKey(), this);
-			this.resolution.waited(System.nanoTime() - this.waitStart);
 		}
 	}
 
