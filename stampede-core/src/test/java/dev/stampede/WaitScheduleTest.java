@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.stampede.backend.Slot;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,6 +124,28 @@ class WaitScheduleTest {
 					.containsExactly(5L, 10L, 20L, 40L);
 			}
 		}
+	}
+
+	// A holder that died (or a load that overran its estimate) leaves its waiters waiting until
+	// max-wait runs out. Over that long wait the estimate must cost no reads beyond what plain
+	// backing off makes; yet after its fine reads the schedule starts backing off again from
+	// backoff.initial, where plain backoff has long reached backoff.max.
+	@Test
+	void aLongWaitForADeadHolderMakesNoMoreReadsThanBackingOffWould() {
+		long maxWaitMillis = 5_000;
+		WaitSchedule plain = schedule();
+		plain.sawLease(new Slot.Leased("dead"), 0, NOW_MILLIS);
+		int plainReads = readTimesMillis(plain, 0, maxWaitMillis).size();
+		SoftAssertions softly = new SoftAssertions();
+		for (long expected : new long[] { 0, 20, 100, 1_500, 4_000 }) {
+			WaitSchedule informed = schedule();
+			informed.sawLease(lease("dead", expected, NOW_MILLIS), 0, NOW_MILLIS);
+			softly.assertThat(readTimesMillis(informed, 0, maxWaitMillis).size())
+				.as("reads in %d ms for a dead holder that expected %d ms, where backing off makes %d",
+						maxWaitMillis, expected, plainReads)
+				.isLessThanOrEqualTo(plainReads);
+		}
+		softly.assertAll();
 	}
 
 	private static WaitSchedule schedule() {
