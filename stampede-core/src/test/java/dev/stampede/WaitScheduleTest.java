@@ -98,6 +98,19 @@ class WaitScheduleTest {
 		assertThat(pausesMillis(schedule, later, 3)).containsExactly(5L, 10L, 20L);
 	}
 
+	// A retaken lease restarts the schedule from what it carries; one that carries nothing is
+	// backed off from anew, as it is while the dead holder's estimate still ran. Once the waiter
+	// had fallen back to backing off, though, the new holder's lease went on at backoff.max.
+	@Test
+	void aLeaseTakenAgainByAnEngineThatTellsNothingAfterTheWindowPassedIsBackedOffFromAnew() {
+		WaitSchedule schedule = schedule();
+		schedule.sawLease(lease("died", 20, NOW_MILLIS), 0, NOW_MILLIS);
+		readTimesMillis(schedule, 0, 3_000);
+		long later = TimeUnit.SECONDS.toNanos(3);
+		schedule.sawLease(new Slot.Leased("older engine"), later, NOW_MILLIS + 3_000);
+		assertThat(pausesMillis(schedule, later, 3)).containsExactly(5L, 10L, 20L);
+	}
+
 	@Test
 	void noPauseIsLongerThanTheBackoffsMaximumAndNoLoadIsExpectedPastTheLeaseTtl() {
 		WaitSchedule schedule = schedule();
