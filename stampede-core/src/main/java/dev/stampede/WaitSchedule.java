@@ -74,7 +74,9 @@ final class WaitSchedule {
 		this.token = lease.token();
 		LoadEstimate estimate = lease.estimate();
 		if (!estimate.isKnown()) {
+			// A new holder that tells nothing: backed off from anew, whatever the last one told.
 			this.informed = false;
+			this.pauses = null;
 			return;
 		}
 		// The lease ends by itself after lease-ttl: no load is waited for longer.
