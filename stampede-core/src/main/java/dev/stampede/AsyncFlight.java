@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,11 @@ import org.jspecify.annotations.Nullable;
  * on a scheduler thread; between attempts it is scheduled after the next pause, or
  * at once when woken; a load completes it from the load's own completion. No thread
  * sleeps or blocks for it, so waiting for many keys costs no thread per key.
+ * <p>
+ * Runs never overlap and are never lost: a run that starts while another attempts (a
+ * wake-up's, or a pause's whose scheduling thread was held up for longer than the pause)
+ * only counts itself, and the run under way attempts once more before it returns. Each
+ * pause replaces the one before, so one chain of runs drives the flight.
  */
 final class AsyncFlight implements Runnable, Waiters.Waiter {
 
@@ -40,11 +46,16 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 
 	private final WaitSchedule schedule;
 
-	private final AtomicBoolean attempting = new AtomicBoolean();
+	// Runs asked for and not yet served: only the run that takes it from 0 attempts.
+	private final AtomicInteger runs = new AtomicInteger();
 
-	private volatile boolean woken;
+	// The wait is over: a load started, or the flight has its answer. No run attempts again.
+	private volatile boolean settled;
 
 	private volatile boolean waiting;
+
+	// Whether this flight is among the waiters: from its first wait until it stops waiting.
+	private final AtomicBoolean registered = new AtomicBoolean();
 
 	private volatile long waitStart;
 
@@ -63,29 +74,37 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 
 	@Override
 	public void run() {
-		// A flight failed already (it could not be scheduled, or the engine closed) is not resolved late.
-		if (this.resolution.flight().isDone()) {
+		if (this.runs.getAndIncrement() != 0) {
 			return;
 		}
-		// A wake-up may start a run while a pause's run has just begun: only one attempts at a time.
-		if (!this.attempting.compareAndSet(false, true)) {
-			this.woken = true;
-			return;
+		do {
+			// A flight failed already (it could not be scheduled, or the engine closed) is not resolved late.
+			if (!this.settled && !this.resolution.flight().isDone()) {
+				attempt();
+			}
 		}
-		this.woken = false;
+		while (this.runs.decrementAndGet() != 0);
+	}
+
+	private void attempt() {
 		try {
 			LeaseLoop.Step step = this.loop.attempt(this.resolution);
 			if (step instanceof LeaseLoop.Done done) {
+				this.settled = true;
 				this.resolution.endAs(this.waiting ? Outcome.WAITED : done.outcome());
 				finish(done.value(), null);
 			}
 			else if (step instanceof LeaseLoop.Won won) {
+				this.settled = true;
 				this.resolution.endAs(Outcome.LOADED);
+				stopWaiting();
 				this.resolution.startLoad().whenComplete((value, failure) -> stored(won.token(), value, failure));
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
+				this.settled = true;
 				this.resolution.endAs(Outcome.CALL_THROUGH);
 				this.failures.readFailed(this.resolution, failed.failure());
+				stopWaiting();
 				this.resolution.startLoad().whenComplete(this::finish);
 			}
 			else {
@@ -94,36 +113,37 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			}
 		}
 		catch (Throwable ex) {
+			this.settled = true;
 			finish(null, ex);
 		}
-		finally {
-			this.attempting.set(false);
-		}
 	}
 
+	// Runs the next attempt now instead of after its pause; a run under way attempts once more.
 	@Override
 	public void wake() {
-		this.woken = true;
-		readNow(this.next.get());
-	}
-
-	// Runs the next attempt now instead of after its pause, unless it started already.
-	private void readNow(@Nullable ScheduledFuture<?> pending) {
-		if (pending != null && pending.cancel(false)) {
-			try {
-				this.scheduler.execute(this);
-			}
-			catch (RejectedExecutionException ex) {
-				finish(null, ex);
-			}
+		if (this.settled) {
+			return;
+		}
+		ScheduledFuture<?> pending = this.next.get();
+		if (pending != null) {
+			pending.cancel(false);
+		}
+		try {
+			this.scheduler.execute(this);
+		}
+		catch (RejectedExecutionException ex) {
+			this.settled = true;
+			finish(null, ex);
 		}
 	}
 
 	private void pause(LeaseLoop.Wait wait) {
 		long now = System.nanoTime();
 		if (now - this.deadline >= 0) {
+			this.settled = true;
 			this.resolution.endAs(Outcome.CALL_THROUGH);
 			this.failures.waitTimedOut(this.resolution, Duration.ofNanos(now - this.start));
+			stopWaiting();
 			this.resolution.startLoad().whenComplete(this::finish);
 			return;
 		}
@@ -133,16 +153,17 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.resolution.stats().record(CacheEvent.LEASE_LOST);
 			this.waitStart = now;
 			this.waiting = true;
+			this.registered.set(true);
 			this.waiters.register(this.resolution.backendKey(), this);
-			this.scheduler.execute(this);
+			this.runs.incrementAndGet();
 			return;
 		}
 		long pause = Math.min(this.schedule.nextPause(now), this.deadline - now);
-		ScheduledFuture<?> scheduled = this.scheduler.schedule(this, pause, TimeUnit.NANOSECONDS);
-		this.next.set(scheduled);
-		// A wake-up that came during this attempt, after its read, is not lost.
-		if (this.woken) {
-			readNow(scheduled);
+		ScheduledFuture<?> previous = this.next.getAndSet(
+				this.scheduler.schedule(this, pause, TimeUnit.NANOSECONDS));
+		// A pause a wake-up asked to cut short, whose run has not begun: this one replaces it.
+		if (previous != null) {
+			previous.cancel(false);
 		}
 	}
 
@@ -164,7 +185,16 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 	}
 
+	// Once, before the callers hear their answer or a load starts: no longer waiting for another caller.
+	private void stopWaiting() {
+		if (this.registered.compareAndSet(true, false)) {
+			this.waiters.unregister(this.resolution.backendKey(), this);
+			this.resolution.waited(System.nanoTime() - this.waitStart);
+		}
+	}
+
 	private void finish(@Nullable Object value, @Nullable Throwable failure) {
+		stopWaiting();
 		if (failure != null) {
 			this.resolution.stats().called(Outcome.ERROR);
 			this.flights.fail(this.resolution.backendKey(), this.resolution.flight(), failure);
@@ -173,10 +203,6 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.resolution.stats().called(this.resolution.outcome());
 			this.flights.land(this.resolution.backendKey(), this.resolution.flight(), value,
 					this.resolution.outcome());
-		}
-		if (this.waiting) {
-			this.waiters.unregister(this.resolution.backendKey(), this);
-			this.resolution.waited(System.nanoTime() - this.waitStart);
 		}
 	}
 

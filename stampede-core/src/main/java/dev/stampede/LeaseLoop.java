@@ -203,11 +203,17 @@ final class LeaseLoop {
 		WaitSchedule schedule = null;
 		Waiters.Sleeper sleeper = null;
 		long waitStart = 0;
+		boolean waited = false;
 		try {
 			while (true) {
 				Step step = attempt(resolution);
+				if (!(step instanceof Wait)) {
+					// No longer waiting for another caller: not while it loads, refreshes or calls through either.
+					stopWaiting(resolution, sleeper, waitStart);
+					sleeper = null;
+				}
 				if (step instanceof Done done) {
-					resolution.endAs((sleeper != null) ? Outcome.WAITED : done.outcome());
+					resolution.endAs(waited ? Outcome.WAITED : done.outcome());
 					return done.value();
 				}
 				if (step instanceof Won won) {
@@ -228,6 +234,8 @@ final class LeaseLoop {
 				}
 				long now = System.nanoTime();
 				if (now - deadline >= 0) {
+					stopWaiting(resolution, sleeper, waitStart);
+					sleeper = null;
 					this.failures.waitTimedOut(resolution, Duration.ofNanos(now - start));
 					return resolution.load();
 				}
@@ -240,6 +248,7 @@ final class LeaseLoop {
 					// the read above and the registration is not missed.
 					resolution.stats().record(CacheEvent.LEASE_LOST);
 					waitStart = now;
+					waited = true;
 					sleeper = new Waiters.Sleeper();
 					this.waiters.register(resolution.backendKey(), sleeper);
 					continue;
@@ -255,10 +264,14 @@ final class LeaseLoop {
 			}
 		}
 		finally {
-			if (sleeper != null) {
-				this.waiters.unregister(resolution.backendKey(), sleeper);
-				resolution.waited(System.nanoTime() - waitStart);
-			}
+			stopWaiting(resolution, sleeper, waitStart);
+		}
+	}
+
+	private void stopWaiting(Resolution resolution, Waiters.@Nullable Sleeper sleeper, long waitStart) {
+		if (sleeper != null) {
+			this.waiters.unregister(resolution.backendKey(), sleeper);
+			resolution.waited(System.nanoTime() - waitStart);
 		}
 	}
 

@@ -39,6 +39,8 @@ final class WaitSchedule {
 	// write that runs a little late, few enough to cost little when the holder died.
 	private static final int FINE_READS_AFTER_END = 10;
 
+	private static final long MAX_OVERDUE_MILLIS = TimeUnit.DAYS.toMillis(1);
+
 	private final Backoff backoff;
 
 	private final long leaseTtlMillis;
@@ -72,13 +74,22 @@ final class WaitSchedule {
 		this.token = lease.token();
 		LoadEstimate estimate = lease.estimate();
 		if (!estimate.isKnown()) {
+			// A new holder that tells nothing: backed off from anew, whatever the last one told.
 			this.informed = false;
+			this.pauses = null;
 			return;
 		}
 		// The lease ends by itself after lease-ttl: no load is waited for longer.
 		long expected = Math.min(estimate.expectedMillis(), this.leaseTtlMillis);
-		long age = Math.max(0, nowMillis - estimate.startedAtMillis());
-		long end = nowNanos + TimeUnit.MILLISECONDS.toNanos(expected - age);
+		// Any start, however far back, is an age: a difference that overflows is the longest one.
+		long started = estimate.startedAtMillis();
+		long age = (started >= nowMillis) ? 0 : nowMillis - started;
+		if (age < 0) {
+			age = Long.MAX_VALUE;
+		}
+		// An end that passed long ago is one that passed a day ago: no later arithmetic overflows.
+		long untilEnd = Math.max(expected - age, -MAX_OVERDUE_MILLIS);
+		long end = nowNanos + TimeUnit.MILLISECONDS.toNanos(untilEnd);
 		long lead = Math.max(MIN_LEAD_MILLIS, Math.min(expected / 20, MAX_LEAD_MILLIS));
 		long fine = Math.max(MIN_FINE_MILLIS, Math.min(expected / 50, MAX_FINE_MILLIS));
 		this.fineFrom = end - TimeUnit.MILLISECONDS.toNanos(lead);

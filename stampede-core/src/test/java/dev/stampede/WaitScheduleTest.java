@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.stampede.backend.Slot;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +98,19 @@ class WaitScheduleTest {
 		assertThat(pausesMillis(schedule, later, 3)).containsExactly(5L, 10L, 20L);
 	}
 
+	// A retaken lease restarts the schedule from what it carries; one that carries nothing is
+	// backed off from anew, as it is while the dead holder's estimate still ran. Once the waiter
+	// had fallen back to backing off, though, the new holder's lease went on at backoff.max.
+	@Test
+	void aLeaseTakenAgainByAnEngineThatTellsNothingAfterTheWindowPassedIsBackedOffFromAnew() {
+		WaitSchedule schedule = schedule();
+		schedule.sawLease(lease("died", 20, NOW_MILLIS), 0, NOW_MILLIS);
+		readTimesMillis(schedule, 0, 3_000);
+		long later = TimeUnit.SECONDS.toNanos(3);
+		schedule.sawLease(new Slot.Leased("older engine"), later, NOW_MILLIS + 3_000);
+		assertThat(pausesMillis(schedule, later, 3)).containsExactly(5L, 10L, 20L);
+	}
+
 	@Test
 	void noPauseIsLongerThanTheBackoffsMaximumAndNoLoadIsExpectedPastTheLeaseTtl() {
 		WaitSchedule schedule = schedule();
@@ -106,6 +120,45 @@ class WaitScheduleTest {
 			assertThat(reads.get(i) - reads.get(i - 1)).isBetween(1L, 200L);
 		}
 		assertThat(reads).contains(9_980L, 9_985L, 10_000L);
+	}
+
+	// A start time more than 292 years back made the time left to the expected end saturate at
+	// Long.MIN_VALUE nanoseconds, and the end wrapped around: the schedule took the end as ever
+	// ahead and read only every backoff.max, never backing off from backoff.initial as it does for
+	// any lease seen after its expected end; a start before the clock could count back read as new.
+	@Test
+	void aLeaseThatClaimsToHaveBegunAgesAgoIsBackedOffFromLikeAnyLateLease() {
+		for (long startedAt : new long[] { Long.MIN_VALUE / 2, -5_000_000_000_000_000L, Long.MIN_VALUE + 1,
+				Long.MIN_VALUE }) {
+			for (long nowNanos : new long[] { 0, TimeUnit.DAYS.toNanos(3), -TimeUnit.DAYS.toNanos(3) }) {
+				WaitSchedule schedule = schedule();
+				schedule.sawLease(lease("holder", 100, startedAt), nowNanos, NOW_MILLIS);
+				assertThat(pausesMillis(schedule, nowNanos, 4)).as("started at %d, seen at %d ns", startedAt, nowNanos)
+					.containsExactly(5L, 10L, 20L, 40L);
+			}
+		}
+	}
+
+	// A holder that died (or a load that overran its estimate) leaves its waiters waiting until
+	// max-wait runs out. Over that long wait the estimate must cost no reads beyond what plain
+	// backing off makes; yet after its fine reads the schedule starts backing off again from
+	// backoff.initial, where plain backoff has long reached backoff.max.
+	@Test
+	void aLongWaitForADeadHolderMakesNoMoreReadsThanBackingOffWould() {
+		long maxWaitMillis = 5_000;
+		WaitSchedule plain = schedule();
+		plain.sawLease(new Slot.Leased("dead"), 0, NOW_MILLIS);
+		int plainReads = readTimesMillis(plain, 0, maxWaitMillis).size();
+		SoftAssertions softly = new SoftAssertions();
+		for (long expected : new long[] { 0, 20, 100, 1_500, 4_000 }) {
+			WaitSchedule informed = schedule();
+			informed.sawLease(lease("dead", expected, NOW_MILLIS), 0, NOW_MILLIS);
+			softly.assertThat(readTimesMillis(informed, 0, maxWaitMillis).size())
+				.as("reads in %d ms for a dead holder that expected %d ms, where backing off makes %d",
+						maxWaitMillis, expected, plainReads)
+				.isLessThanOrEqualTo(plainReads);
+		}
+		softly.assertAll();
 	}
 
 	private static WaitSchedule schedule() {
