@@ -88,7 +88,8 @@ public final class WaiterLatency {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Path output = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/waiter-latency.md");
+		Path output = (args.length > 0) ? Path.of(args[0])
+				: Path.of(System.getProperty("benchmarks.out", "docs/benchmarks"), "waiter-latency.md");
 		RedisServer redis = new RedisServer();
 		MemcachedServer memcached = new MemcachedServer();
 		redis.start();
