@@ -4,7 +4,8 @@
 #   1. Spring Boot 4.1 on Java 17: every test (and the soak test); within it, the
 #      compatibility tests on Spring Boot 3.5.
 #   2. Spring Boot 4.0 on Java 17: the auto-configuration, actuator, Redis and
-#      Spring cache tests, and an application across three JVMs.
+#      Spring cache tests, and an application across three JVMs (which also runs
+#      on 4.1).
 #   3. Java 25: the engine's own tests, the in-process contracts and the
 #      virtual-thread stampedes (10,000 callers, JFR's pinned-thread events).
 # Extra arguments go to Maven in the first run. JAVA25_HOME overrides where Java 25 is.
@@ -29,6 +30,9 @@ step "Spring Boot 4.1, Java 17: every test; the compatibility tests on Spring Bo
 step "Spring Boot 4.0, Java 17: the compatibility tests"
 ./mvnw -B verify -pl stampede-compatibility-tests -Dcompatibility.spring-boot.version=4.0.7 \
   -Dtest='StockApplicationTests,Stampede*Tests,RedisAnnotationTests,RedisCacheableOnStampedeTests,RedisEngineTest,RedisBackendTest'
+
+step "Spring Boot 4.1, Java 17: the application across three JVMs, as an application depends on the starter"
+./mvnw -B verify -pl stampede-compatibility-tests -Dcompatibility.spring-boot.version=4.1.2 -Dtest=StockApplicationTests
 
 step "Java 25: the engine's tests, the in-process contracts, virtual threads"
 JAVA_HOME="$java25" ./mvnw -B verify -pl stampede-core,stampede-spring
