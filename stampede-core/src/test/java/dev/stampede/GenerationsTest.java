@@ -92,6 +92,40 @@ class GenerationsTest {
 		assertThat(this.store.reads).hasValue(1);
 	}
 
+	@Test
+	void anEvictionToldWhileTheGenerationIsBeingReadIsNotLostOnAnInProcessBackend() throws Exception {
+		this.store.inProcess = true;
+		this.store.value.set(7);
+		CountDownLatch release = new CountDownLatch(1);
+		this.store.holdNextRead = release;
+		FutureTask<String> reader = new FutureTask<>(() -> this.generations.prefix("c").text());
+		new Thread(reader).start();
+		assertThat(this.store.readHeld.await(10, TimeUnit.SECONDS)).isTrue();
+		// Another engine on the backend evicts everything and tells this one, while its read of 7 is under way.
+		this.store.nextGeneration("c#generation");
+		this.generations.outdated("c");
+		release.countDown();
+		reader.get(10, TimeUnit.SECONDS);
+		this.now.addAndGet(Generations.CHECK_INTERVAL_NANOS * 10);
+		assertThat(this.generations.prefix("c").text()).isEqualTo("c@8:");
+	}
+
+	@Test
+	void anEvictionToldWhileTheGenerationIsBeingReadIsReadOnTheNextCall() throws Exception {
+		this.store.value.set(7);
+		CountDownLatch release = new CountDownLatch(1);
+		this.store.holdNextRead = release;
+		FutureTask<String> reader = new FutureTask<>(() -> this.generations.prefix("c").text());
+		new Thread(reader).start();
+		assertThat(this.store.readHeld.await(10, TimeUnit.SECONDS)).isTrue();
+		// Redis tells this JVM of another's eviction at once: the next call must not use generation 7.
+		this.store.nextGeneration("c#generation");
+		this.generations.outdated("c");
+		release.countDown();
+		reader.get(10, TimeUnit.SECONDS);
+		assertThat(this.generations.prefix("c").text()).isEqualTo("c@8:");
+	}
+
 	/** Keeps generations only; the store of everything else is not needed here. */
 	private static final class GenerationStore implements StampedeBackend {
 
