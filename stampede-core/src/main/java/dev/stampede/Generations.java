@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -97,17 +98,19 @@ final class Generations {
 	 * @throws StampedeBackendException if the backend could not be moved
 	 */
 	void advance(String cache) {
-		long next = this.backend.nextGeneration(this.keys.generationKey(cache));
 		Generation generation = generation(cache);
+		long told = generation.told.get();
+		long next = this.backend.nextGeneration(this.keys.generationKey(cache));
 		generation.moveTo(next, this.keys.generationPrefix(cache, next));
-		generation.checkedAt = this.nanoTime.getAsLong();
-		generation.upToDate = true;
+		generation.markUpToDate(told, this.nanoTime.getAsLong());
 	}
 
 	/** Another JVM moved {@code cache} on: ask the backend on the next call, before using a key. */
 	void outdated(String cache) {
 		Generation generation = this.generations.get(cache);
 		if (generation != null) {
+			// Counted first, so that a read under way either sees the count move or is overruled below.
+			generation.told.incrementAndGet();
 			generation.upToDate = false;
 			generation.checkedAt = this.nanoTime.getAsLong() - CHECK_INTERVAL_NANOS;
 		}
@@ -125,10 +128,12 @@ final class Generations {
 	// A failed read is not retried for a second either, so a backend that is down is not
 	// asked on every call.
 	private void read(String cache, Generation generation, long now) {
+		long told = generation.told.get();
 		try {
 			long value = this.backend.generation(this.keys.generationKey(cache));
 			generation.moveTo(value, this.keys.generationPrefix(cache, value));
-			generation.upToDate = true;
+			generation.markUpToDate(told, now);
+			return;
 		}
 		catch (StampedeBackendException ex) {
 			logger.debug("Could not read the generation of cache '{}': {}", cache, ex.getMessage());
@@ -154,6 +159,20 @@ final class Generations {
 		Generation(Known unknown, long now) {
 			this.known = new AtomicReference<>(unknown);
 			this.checkedAt = now - CHECK_INTERVAL_NANOS;
+		}
+
+		// Evictions of the whole cache that another engine or JVM told, counted.
+		final AtomicLong told = new AtomicLong();
+
+		// Up to date as of a read that began when told was toldBefore: an eviction told since
+		// may be newer than what was read, so the next call reads again.
+		void markUpToDate(long toldBefore, long now) {
+			this.checkedAt = now;
+			this.upToDate = true;
+			if (this.told.get() != toldBefore) {
+				this.upToDate = false;
+				this.checkedAt = now - CHECK_INTERVAL_NANOS;
+			}
 		}
 
 		void moveTo(long number, CacheKeys.GenerationPrefix prefix) {
