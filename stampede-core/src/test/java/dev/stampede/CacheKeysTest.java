@@ -48,6 +48,12 @@ class CacheKeysTest {
 	}
 
 	@Test
+	void noArgumentsAndOneEmptyArgumentAreDifferentArgumentLists() {
+		// Two methods on one cache without a key, find() and find(""), must not share an entry.
+		assertThat(CacheKeys.stringForm(new Object[0])).isNotEqualTo(CacheKeys.stringForm(new Object[] { "" }));
+	}
+
+	@Test
 	void oneArgumentIsItsOwnTextUnlessItHasSomethingToEscape() {
 		String id = "p1";
 		assertThat(CacheKeys.stringForm(new Object[] { id })).isSameAs(id);
