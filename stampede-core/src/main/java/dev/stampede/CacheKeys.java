@@ -15,7 +15,8 @@ import org.springframework.util.ObjectUtils;
  * The string form of a key object is stable across JVMs by definition: a
  * {@code String} is itself; an {@code Object[]} (several method arguments) is its
  * elements' string forms joined by {@code ,} with {@code ,} and {@code \} in them
- * escaped by {@code \}; a {@code null} element is {@code \0}; anything else is its
+ * escaped by {@code \}; a {@code null} element is {@code \0}; no elements at all are
+ * {@code \e}, which no list of elements joins to; anything else is its
  * {@code toString()} (arrays: their elements'), which must therefore be stable for
  * the key types you use (records, enums, numbers and strings are).
  * <p>
@@ -32,6 +33,10 @@ public final class CacheKeys {
 	static final int MAX_KEY_LENGTH = 248;
 
 	private static final int READABLE_PART = 180;
+
+	// What escaping never writes (it writes a backslash only before ',', '\\' or '0'), so that
+	// a method without arguments shares no entry with one called with an empty string.
+	private static final String NO_ARGUMENTS = "\\e";
 
 	private final String prefix;
 
@@ -89,6 +94,9 @@ public final class CacheKeys {
 			return string;
 		}
 		if (key instanceof Object[] parts) {
+			if (parts.length == 0) {
+				return NO_ARGUMENTS;
+			}
 			if (parts.length == 1 && parts[0] != null) {
 				// One argument, the usual call: its text is the key unless it has something to escape.
 				String text = ObjectUtils.nullSafeToString(parts[0]);

@@ -44,7 +44,8 @@ class CacheKeysTest {
 		assertThat(single).isEqualTo("a\\,b");
 		assertThat(CacheKeys.stringForm(new Object[] { "a\\", "b" })).isNotEqualTo(CacheKeys.stringForm(new Object[] { "a\\,b" }));
 		assertThat(CacheKeys.stringForm(new Object[] { null, 1 })).isEqualTo("\\0,1");
-		assertThat(CacheKeys.stringForm(new Object[0])).isEmpty();
+		assertThat(CacheKeys.stringForm(new Object[0])).isEqualTo("\\e");
+		assertThat(CacheKeys.stringForm(new Object[] { "\\e" })).isEqualTo("\\\\e");
 	}
 
 	@Test
