@@ -1,6 +1,7 @@
 package dev.stampede;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * wake-up's, or a pause's whose scheduling thread was held up for longer than the pause)
  * only counts itself, and the run under way attempts once more before it returns. Each
  * pause replaces the one before, so one chain of runs drives the flight.
+ * <p>
+ * A load's timeouts are scheduled beside it: whichever comes first, the load's end or a
+ * timeout, answers the callers; a load that ends after its callers were answered still
+ * stores its value or gives its lease back.
  */
 final class AsyncFlight implements Runnable, Waiters.Waiter {
 
@@ -37,6 +42,8 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	private final Waiters waiters;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final LoadTimeouts timeouts;
 
 	private final long start = System.nanoTime();
 
@@ -59,8 +66,11 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 
 	private volatile long waitStart;
 
+	// Whether the callers have their answer from the load under the lease: its end, or a timeout, gives it.
+	private final AtomicBoolean answered = new AtomicBoolean();
+
 	AsyncFlight(LeaseLoop loop, Resolution resolution, Winner winner, Failures failures, Flights flights,
-			Waiters waiters, ScheduledExecutorService scheduler) {
+			Waiters waiters, ScheduledExecutorService scheduler, LoadTimeouts timeouts) {
 		this.loop = loop;
 		this.resolution = resolution;
 		this.winner = winner;
@@ -68,6 +78,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		this.flights = flights;
 		this.waiters = waiters;
 		this.scheduler = scheduler;
+		this.timeouts = timeouts;
 		this.deadline = this.start + resolution.settings().maxWait().toNanos();
 		this.schedule = LeaseLoop.schedule(resolution);
 	}
@@ -98,7 +109,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 				this.settled = true;
 				this.resolution.endAs(Outcome.LOADED);
 				stopWaiting();
-				this.resolution.startLoad().whenComplete((value, failure) -> stored(won.token(), value, failure));
+				load(won);
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
 				this.settled = true;
@@ -167,21 +178,51 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 	}
 
-	private void stored(String token, @Nullable Object value, @Nullable Throwable failure) {
+	private void load(LeaseLoop.Won won) {
+		long loadStart = System.nanoTime();
+		CompletableFuture<@Nullable Object> load = this.resolution.startLoad();
+		Runnable cancelTimeouts = load.isDone() ? () -> {
+		} : this.timeouts.schedule(this.resolution, won.fallback(), (outcome) -> timedOut(won, outcome, loadStart));
+		load.whenComplete((value, failure) -> {
+			cancelTimeouts.run();
+			stored(won, value, (failure != null) ? Flights.unwrap(failure) : null);
+		});
+	}
+
+	private void timedOut(LeaseLoop.Won won, Outcome outcome, long loadStart) {
+		if (!this.answered.compareAndSet(false, true)) {
+			return;
+		}
+		Envelope fallback = won.fallback();
+		if (fallback == null) {
+			finish(null, LoadTimeouts.timedOut(this.resolution, loadStart));
+			return;
+		}
+		this.resolution.stats().called(outcome);
+		this.timeouts.answerEarly(this.resolution, fallback, outcome, loadStart);
+	}
+
+	private void stored(LeaseLoop.Won won, @Nullable Object value, @Nullable Throwable failure) {
+		LoadTimeouts.Answer answer;
 		try {
-			if (failure != null) {
-				this.winner.abandon(this.resolution, token);
-				finish(null, failure);
-				return;
-			}
-			this.winner.store(this.resolution, token, value);
-			finish(value, null);
+			answer = this.winner.complete(this.resolution, won.token(), won.fallback(), value, failure);
 		}
 		catch (Throwable ex) {
-			finish(null, ex);
+			if (this.answered.compareAndSet(false, true)) {
+				finish(null, ex);
+			}
+			else {
+				this.failures.backgroundLoadFailed(this.resolution, ex);
+				this.flights.forget(this.resolution.backendKey(), this.resolution.flight());
+			}
+			return;
 		}
-		finally {
-			this.resolution.stats().leaseEnded(this.resolution.keyString());
+		if (this.answered.compareAndSet(false, true)) {
+			this.resolution.endAs(answer.outcome());
+			finish(answer.value(), null);
+		}
+		else {
+			this.flights.forget(this.resolution.backendKey(), this.resolution.flight());
 		}
 	}
 

@@ -39,9 +39,12 @@ final class LeaseLoop {
 
 	private final Winner winner;
 
+	private final LoadTimeouts timeouts;
+
 	LeaseLoop(StampedeBackend backend, Clock clock, EarlyRefresh earlyRefresh, Refresher refresher, Failures failures,
-			Flights flights, Waiters waiters, EngineThreads threads, Supplier<String> tokens) {
+			Flights flights, Waiters waiters, EngineThreads threads, Supplier<String> tokens, LoadTimeouts timeouts) {
 		this.winner = new Winner(backend, clock, failures);
+		this.timeouts = timeouts;
 		this.backend = backend;
 		this.clock = clock;
 		this.earlyRefresh = earlyRefresh;
@@ -61,8 +64,11 @@ final class LeaseLoop {
 	record Done(@Nullable Object value, Outcome outcome) implements Step {
 	}
 
-	/** This caller holds the key's lease: it loads and stores the value. */
-	record Won(String token) implements Step {
+	/**
+	 * This caller holds the key's lease: it loads and stores the value.
+	 * @param fallback the key's fail-safe value, which the callers get if the load fails
+	 */
+	record Won(String token, @Nullable Envelope fallback) implements Step {
 	}
 
 	/**
@@ -99,6 +105,7 @@ final class LeaseLoop {
 			slot = new Slot.Unreadable(present.version(), UnreadableReason.OTHER_TYPE,
 					"a value of another type than " + resolution.site().valueType().getName());
 		}
+		Envelope fallback = null;
 		if (slot instanceof Slot.Present present) {
 			Envelope envelope = present.envelope();
 			long now = this.clock.millis();
@@ -119,6 +126,9 @@ final class LeaseLoop {
 			if (envelope.isServableAt(now)) {
 				stats.record(CacheEvent.STALE);
 				return this.refresher.begin(resolution, present, Outcome.STALE);
+			}
+			if (FailSafe.isFallbackAt(envelope, resolution.settings(), now)) {
+				fallback = envelope;
 			}
 		}
 		if (resolution.isFirstRead()) {
@@ -148,7 +158,7 @@ final class LeaseLoop {
 		}
 		stats.record(CacheEvent.LEASE_WON);
 		stats.leaseTaken(resolution.keyString());
-		return new Won(token);
+		return new Won(token, fallback);
 	}
 
 	// The key's own last load time when the value it replaces is still there, else the call site's.
@@ -218,14 +228,17 @@ final class LeaseLoop {
 				}
 				if (step instanceof Won won) {
 					resolution.endAs(Outcome.LOADED);
-					return loadAsWinner(resolution, won.token());
+					return answer(resolution, this.timeouts.load(resolution, won.fallback(),
+							(value, failure) -> this.winner.complete(resolution, won.token(), won.fallback(), value,
+									failure)));
 				}
 				if (step instanceof Refreshing refreshing) {
 					// Only this caller pays for an inline refresh: those that joined it get the current value now.
 					this.flights.land(resolution.backendKey(), resolution.flight(),
 							refreshing.present().envelope().value(), refreshing.servedAs());
 					resolution.endAs(Outcome.LOADED);
-					return this.refresher.refresh(resolution, refreshing.present(), refreshing.token());
+					return answer(resolution,
+							this.refresher.refresh(resolution, refreshing.present(), refreshing.token()));
 				}
 				resolution.endAs(Outcome.CALL_THROUGH);
 				if (step instanceof Failed failed) {
@@ -275,22 +288,9 @@ final class LeaseLoop {
 		}
 	}
 
-	private @Nullable Object loadAsWinner(Resolution resolution, String token) throws Throwable {
-		try {
-			Object value;
-			try {
-				value = resolution.load();
-			}
-			catch (Throwable ex) {
-				this.winner.abandon(resolution, token);
-				throw ex;
-			}
-			this.winner.store(resolution, token, value);
-			return value;
-		}
-		finally {
-			resolution.stats().leaseEnded(resolution.keyString());
-		}
+	private static @Nullable Object answer(Resolution resolution, LoadTimeouts.Answer answer) {
+		resolution.endAs(answer.outcome());
+		return answer.value();
 	}
 
 	/**
@@ -300,7 +300,7 @@ final class LeaseLoop {
 	 */
 	void flyAsync(Resolution resolution) {
 		AsyncFlight flight = new AsyncFlight(this, resolution, this.winner, this.failures, this.flights, this.waiters,
-				this.threads.scheduler());
+				this.threads.scheduler(), this.timeouts);
 		try {
 			this.threads.scheduler().execute(flight);
 		}

@@ -14,6 +14,18 @@ public enum Outcome {
 	/** A stale value, served while one caller refreshes it. */
 	STALE,
 
+	/**
+	 * An older value served because the load failed or ran past {@code hard-timeout}: a
+	 * value kept for {@code fail-safe-ttl}, or the stale value being refreshed.
+	 */
+	FAIL_SAFE,
+
+	/**
+	 * An older value served because the load ran past {@code soft-timeout}; the load goes
+	 * on in the background and stores its value.
+	 */
+	SOFT_TIMEOUT,
+
 	/** This call's resolution won the lease (or a refresh lease) and ran the method. */
 	LOADED,
 

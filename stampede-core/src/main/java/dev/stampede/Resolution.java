@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * What one resolution of a key carries from the first read to the answer: the call
  * site, the key in both forms, the flight that shares the answer, the loader, and the
  * local tier's stamp taken before the backend was read. Owned by one thread at a
- * time (the flight's owner, or the engine thread running its next step).
+ * time (the flight's owner, or the engine thread running its next step); a load that
+ * runs on a loader thread reads only what never changes, and times itself.
  */
 final class Resolution {
 

@@ -123,9 +123,10 @@ public final class Stampede implements AutoCloseable {
 		this.failures = new Failures(backend, this::observer, new WarningLimiter());
 		this.threads = threads;
 		Waiters waiters = new Waiters();
-		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken);
+		LoadTimeouts timeouts = new LoadTimeouts(threads, this.flights, this.failures);
+		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken, timeouts);
 		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), this.refresher, this.failures, this.flights,
-				waiters, threads, this::nextToken);
+				waiters, threads, this::nextToken, timeouts);
 		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
 				this::nextToken, this::observer);
 		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures);
