@@ -474,6 +474,35 @@ public class StampedeProperties {
 		 */
 		private @Nullable Long localMaxSize;
 
+		/**
+		 * After ttl and stale-ttl, how much longer a value is kept as the fallback of the
+		 * load that replaces it: when that load fails, or runs past hard-timeout, its
+		 * callers get the value instead of the failure. 0 turns fail-safe off.
+		 */
+		private @Nullable Duration failSafeTtl;
+
+		/**
+		 * How long a fallback served after a failed load stays fresh, in every JVM, before
+		 * the next load is tried.
+		 */
+		private @Nullable Duration failSafeThrottle;
+
+		/**
+		 * How long callers wait for a load that has a fallback (the stale value it
+		 * refreshes, or a fail-safe value) before they get the fallback; the load goes on in
+		 * the background and stores its value. Shorter than lease-ttl and hard-timeout. 0
+		 * turns it off. Set, blocking loads run on Stampede's loader threads.
+		 */
+		private @Nullable Duration softTimeout;
+
+		/**
+		 * How long callers wait for any load before they get the fallback, or a
+		 * StampedeTimeoutException when there is none; the load goes on in the background
+		 * and stores its value. Shorter than lease-ttl. 0 turns it off. Set, blocking loads
+		 * run on Stampede's loader threads.
+		 */
+		private @Nullable Duration hardTimeout;
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -564,6 +593,38 @@ public class StampedeProperties {
 
 		public void setLocalMaxSize(@Nullable Long localMaxSize) {
 			this.localMaxSize = localMaxSize;
+		}
+
+		public @Nullable Duration getFailSafeTtl() {
+			return this.failSafeTtl;
+		}
+
+		public void setFailSafeTtl(@Nullable Duration failSafeTtl) {
+			this.failSafeTtl = failSafeTtl;
+		}
+
+		public @Nullable Duration getFailSafeThrottle() {
+			return this.failSafeThrottle;
+		}
+
+		public void setFailSafeThrottle(@Nullable Duration failSafeThrottle) {
+			this.failSafeThrottle = failSafeThrottle;
+		}
+
+		public @Nullable Duration getSoftTimeout() {
+			return this.softTimeout;
+		}
+
+		public void setSoftTimeout(@Nullable Duration softTimeout) {
+			this.softTimeout = softTimeout;
+		}
+
+		public @Nullable Duration getHardTimeout() {
+			return this.hardTimeout;
+		}
+
+		public void setHardTimeout(@Nullable Duration hardTimeout) {
+			this.hardTimeout = hardTimeout;
 		}
 
 	}

@@ -172,6 +172,10 @@ final class StampedePropertiesMapper {
 			.staleTtl(cache.getStaleTtl())
 			.refresh(cache.getRefresh())
 			.earlyRefreshBeta(cache.getEarlyRefreshBeta())
+			.failSafeTtl(cache.getFailSafeTtl())
+			.failSafeThrottle(cache.getFailSafeThrottle())
+			.softTimeout(cache.getSoftTimeout())
+			.hardTimeout(cache.getHardTimeout())
 			.build();
 	}
 

@@ -269,6 +269,10 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			.staleTtl(duration(protect.staleTtl(), "staleTtl", origin))
 			.leaseTtl(duration(protect.leaseTtl(), "leaseTtl", origin))
 			.maxWait(duration(protect.maxWait(), "maxWait", origin))
+			.failSafeTtl(duration(protect.failSafeTtl(), "failSafeTtl", origin))
+			.failSafeThrottle(duration(protect.failSafeThrottle(), "failSafeThrottle", origin))
+			.softTimeout(duration(protect.softTimeout(), "softTimeout", origin))
+			.hardTimeout(duration(protect.hardTimeout(), "hardTimeout", origin))
 			.build();
 		ReturnKind returnKind = ReturnKind.of(method);
 		CallSite site;
