@@ -1,10 +1,17 @@
 package dev.stampede.actuate;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.stampede.CacheSettings;
 import dev.stampede.Stampede;
+import dev.stampede.StampedeSettings;
 import dev.stampede.backend.local.LocalBackend;
+import dev.stampede.test.MutableClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -40,6 +47,44 @@ class StampedeMetricsTests {
 					.containsExactlyInAnyOrder("foreign", "other-format", "bad-signature", "rejected", "undecodable",
 							"other-type");
 			}
+		}
+	}
+
+	@Test
+	void callsAnsweredWithAFailSafeValueAreCountedByWhy() throws Exception {
+		MutableClock clock = new MutableClock();
+		CacheSettings failSafe = CacheSettings.builder()
+			.ttl(Duration.ofMinutes(1))
+			.failSafeTtl(Duration.ofHours(1))
+			.build();
+		// Only "quotes" waits a bounded time: the failure of "prices" is the loader's, never a timeout.
+		Map<String, CacheSettings.Overrides> caches = Map.of("quotes",
+				CacheSettings.Overrides.builder().softTimeout(Duration.ofMillis(50)).build());
+		try (Stampede stampede = new Stampede(new LocalBackend(100), new StampedeSettings(failSafe, caches), "",
+				clock)) {
+			MeterRegistry registry = new SimpleMeterRegistry();
+			new StampedeMetrics(stampede).bindTo(registry);
+			stampede.get("prices", "key", () -> "last good");
+			stampede.get("quotes", "key", () -> "last good");
+			clock.advance(Duration.ofMinutes(2));
+			assertThat(stampede.<String, IOException>get("prices", "key", () -> {
+				throw new IOException("database down");
+			})).isEqualTo("last good");
+			CountDownLatch finish = new CountDownLatch(1);
+			assertThat(stampede.get("quotes", "key", () -> {
+				finish.await(10, TimeUnit.SECONDS);
+				return "new";
+			})).isEqualTo("last good");
+			finish.countDown();
+			assertThat(registry.get("stampede.calls").tags("cache", "prices", "outcome", "fail-safe")
+				.functionCounter()
+				.count()).isEqualTo(1);
+			assertThat(registry.get("stampede.calls").tags("cache", "quotes", "outcome", "soft-timeout")
+				.functionCounter()
+				.count()).isEqualTo(1);
+			assertThat(registry.get("stampede.events").tags("cache", "quotes", "event", "load-timeout")
+				.functionCounter()
+				.count()).isEqualTo(1);
 		}
 	}
 
