@@ -47,9 +47,12 @@ final class Flights {
 	 * keeps its first answer, and stays registered until it is forgotten.
 	 */
 	void land(String backendKey, Flight flight, @Nullable Object value, Outcome outcome) {
-		if (flight.settle(value, outcome)) {
-			this.inFlight.remove(backendKey, flight);
+		if (flight.isSettled()) {
+			return;
 		}
+		// Removed first: once a caller has its answer, the next call starts a flight of its own.
+		this.inFlight.remove(backendKey, flight);
+		flight.settle(value, outcome);
 	}
 
 	/** Hands {@code failure} to every caller that joined, unless they have their answer already. */
@@ -168,13 +171,15 @@ final class Flights {
 			return until != 0 && System.nanoTime() - until >= 0;
 		}
 
-		boolean settle(@Nullable Object value, Outcome outcome) {
-			if (!this.settled.compareAndSet(false, true)) {
-				return false;
+		boolean isSettled() {
+			return this.settled.get();
+		}
+
+		void settle(@Nullable Object value, Outcome outcome) {
+			if (this.settled.compareAndSet(false, true)) {
+				this.outcome = outcome;
+				complete(value);
 			}
-			this.outcome = outcome;
-			complete(value);
-			return true;
 		}
 
 		void settleExceptionally(Throwable failure) {
