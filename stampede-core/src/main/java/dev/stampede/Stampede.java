@@ -31,13 +31,17 @@ import org.slf4j.LoggerFactory;
  * Every write is fenced: a value computed before an eviction is never stored.
  * <p>
  * Loader exceptions are never cached and reach every caller that shared the call
- * unchanged. Backend failures and wait timeouts follow the cache's
- * {@link FailurePolicy policies}. Every wait is bounded by {@code max-wait}.
+ * unchanged, unless the cache keeps values for {@code fail-safe-ttl}: then the key's
+ * last good value answers them. With {@code soft-timeout} or {@code hard-timeout},
+ * callers stop waiting for a slow load, which goes on and stores its value. Backend
+ * failures and wait timeouts follow the cache's {@link FailurePolicy policies}. Every
+ * wait for another caller is bounded by {@code max-wait}.
  * <p>
  * This class is the facade; each mechanism has its own package-private class:
  * {@link Flights} (single flight), {@link LeaseLoop} and {@link AsyncFlight} (read,
  * lease, wait), {@link Winner} (storing a loaded value), {@link Refresher} and
- * {@link EarlyRefresh} (stale and early refresh), {@link Waiters} (wake-ups),
+ * {@link EarlyRefresh} (stale and early refresh), {@link FailSafe} and {@link LoadTimeouts}
+ * (fail-safe values, loader timeouts), {@link Waiters} (wake-ups),
  * {@link Evictions}, {@link Generations} (evicting keys and whole caches), {@link LocalTier} (values kept in this
  * JVM), {@link KeyEvents} (the backend's events), {@link Failures} and
  * {@link WarningLimiter} (failure policies), {@link EngineThreads}, {@link DirectAccess} (plain
@@ -186,8 +190,11 @@ public final class Stampede implements AutoCloseable {
 	 * @param cache the cache name, which selects its settings
 	 * @param key the key; see {@link CacheKeys} for its string form
 	 * @param loader computes the value on a miss
-	 * @return the cached or loaded value
-	 * @throws E what the loader threw, unchanged
+	 * @return the cached or loaded value; or, when the load failed or ran past a timeout,
+	 * the key's stale or fail-safe value
+	 * @throws E what the loader threw, unchanged, when no fail-safe value answers it
+	 * @throws StampedeTimeoutException if the load ran past {@code hard-timeout} and the key
+	 * has no older value to serve; the load goes on and stores its value
 	 * @throws StampedeInterruptedException if this thread is interrupted while it waits;
 	 * other callers of the key go on
 	 */
