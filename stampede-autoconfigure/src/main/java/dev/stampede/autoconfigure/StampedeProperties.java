@@ -491,15 +491,17 @@ public class StampedeProperties {
 		 * How long callers wait for a load that has a fallback (the stale value it
 		 * refreshes, or a fail-safe value) before they get the fallback; the load goes on in
 		 * the background and stores its value. Shorter than lease-ttl and hard-timeout. 0
-		 * turns it off. Set, blocking loads run on Stampede's loader threads.
+		 * turns it off. When it applies, a blocking method runs on one of Stampede's loader
+		 * threads, without the caller's thread-locals (transaction, security context).
 		 */
 		private @Nullable Duration softTimeout;
 
 		/**
 		 * How long callers wait for any load before they get the fallback, or a
 		 * StampedeTimeoutException when there is none; the load goes on in the background
-		 * and stores its value. Shorter than lease-ttl. 0 turns it off. Set, blocking loads
-		 * run on Stampede's loader threads.
+		 * and stores its value. Shorter than lease-ttl. 0 turns it off. When set, a blocking
+		 * method runs on one of Stampede's loader threads, without the caller's thread-locals
+		 * (transaction, security context).
 		 */
 		private @Nullable Duration hardTimeout;
 
