@@ -203,26 +203,28 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	}
 
 	private void stored(LeaseLoop.Won won, @Nullable Object value, @Nullable Throwable failure) {
+		// Whichever comes first answers the callers: the load's end, or a timeout.
+		boolean answering = this.answered.compareAndSet(false, true);
+		if (!answering) {
+			// Callers that come from now on read what the load leaves, not the fallback they were given.
+			this.flights.forget(this.resolution.backendKey(), this.resolution.flight());
+		}
 		LoadTimeouts.Answer answer;
 		try {
 			answer = this.winner.complete(this.resolution, won.token(), won.fallback(), value, failure);
 		}
 		catch (Throwable ex) {
-			if (this.answered.compareAndSet(false, true)) {
+			if (answering) {
 				finish(null, ex);
 			}
 			else {
 				this.failures.backgroundLoadFailed(this.resolution, ex);
-				this.flights.forget(this.resolution.backendKey(), this.resolution.flight());
 			}
 			return;
 		}
-		if (this.answered.compareAndSet(false, true)) {
+		if (answering) {
 			this.resolution.endAs(answer.outcome());
 			finish(answer.value(), null);
-		}
-		else {
-			this.flights.forget(this.resolution.backendKey(), this.resolution.flight());
 		}
 	}
 

@@ -86,12 +86,17 @@ final class LoadTimeouts {
 		try {
 			this.threads.loads().execute(() -> {
 				try {
-					loaded.complete(loadHere(resolution, completion));
+					loaded.complete(loadHere(resolution, (value, failure) -> {
+						// Callers that come from now on read what the load leaves, not the fallback they were given.
+						this.flights.forget(resolution.backendKey(), resolution.flight());
+						return completion.complete(value, failure);
+					}));
 				}
 				catch (Throwable ex) {
 					loaded.completeExceptionally(ex);
 				}
 				finally {
+					// An early answer given while the load was being stored.
 					this.flights.forget(resolution.backendKey(), resolution.flight());
 				}
 			});
