@@ -102,10 +102,9 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
 				this.settled = true;
-				this.resolution.endAs(Outcome.CALL_THROUGH);
 				this.failures.readFailed(this.resolution, failed.failure());
 				stopWaiting();
-				this.resolution.startLoad().whenComplete(this::finish);
+				this.loop.callThroughDegradedAsync(this.resolution).whenComplete(this::finish);
 			}
 			else {
 				// An asynchronous caller never refreshes inline: what is left is a wait.

@@ -35,12 +35,16 @@ final class Flights {
 
 	/**
 	 * Hands {@code value} to every caller that joined, each of which ends as
-	 * {@code outcome}; later calls start their own flight.
+	 * {@code outcome}; later calls start their own flight. A flight that landed already
+	 * (its owner answered the callers that joined before it went on to load) keeps its
+	 * answer and outcome.
 	 */
 	void land(String backendKey, Flight flight, @Nullable Object value, Outcome outcome) {
 		this.inFlight.remove(backendKey, flight);
-		flight.outcome = outcome;
-		flight.complete(value);
+		if (!flight.isDone()) {
+			flight.outcome = outcome;
+			flight.complete(value);
+		}
 	}
 
 	/** Hands {@code failure} to every caller that joined. */

@@ -2,6 +2,7 @@ package dev.stampede;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import dev.stampede.backend.Slot;
@@ -39,9 +40,12 @@ final class LeaseLoop {
 
 	private final Winner winner;
 
+	private final DegradedTier degraded;
+
 	LeaseLoop(StampedeBackend backend, Clock clock, EarlyRefresh earlyRefresh, Refresher refresher, Failures failures,
-			Flights flights, Waiters waiters, EngineThreads threads, Supplier<String> tokens) {
+			Flights flights, Waiters waiters, EngineThreads threads, Supplier<String> tokens, DegradedTier degraded) {
 		this.winner = new Winner(backend, clock, failures);
+		this.degraded = degraded;
 		this.backend = backend;
 		this.clock = clock;
 		this.earlyRefresh = earlyRefresh;
@@ -95,6 +99,7 @@ final class LeaseLoop {
 		catch (StampedeBackendException ex) {
 			return new Failed(ex);
 		}
+		this.degraded.backendAnswered();
 		if (slot instanceof Slot.Present present && !resolution.isUsable(present.envelope())) {
 			slot = new Slot.Unreadable(present.version(), UnreadableReason.OTHER_TYPE,
 					"a value of another type than " + resolution.site().valueType().getName());
@@ -227,16 +232,16 @@ final class LeaseLoop {
 					resolution.endAs(Outcome.LOADED);
 					return this.refresher.refresh(resolution, refreshing.present(), refreshing.token());
 				}
-				resolution.endAs(Outcome.CALL_THROUGH);
 				if (step instanceof Failed failed) {
 					this.failures.readFailed(resolution, failed.failure());
-					return resolution.load();
+					return callThroughDegraded(resolution);
 				}
 				long now = System.nanoTime();
 				if (now - deadline >= 0) {
 					stopWaiting(resolution, sleeper, waitStart);
 					sleeper = null;
 					this.failures.waitTimedOut(resolution, Duration.ofNanos(now - start));
+					resolution.endAs(Outcome.CALL_THROUGH);
 					return resolution.load();
 				}
 				if (schedule == null) {
@@ -265,6 +270,77 @@ final class LeaseLoop {
 		}
 		finally {
 			stopWaiting(resolution, sleeper, waitStart);
+		}
+	}
+
+	/**
+	 * The backend failed a blocking caller that calls through: it answers from the
+	 * degraded tier, or loads and keeps the value there. A stale value is refreshed by
+	 * one caller of this JVM at a time, which pays for the load; those that joined it
+	 * get the stale value at once.
+	 */
+	private @Nullable Object callThroughDegraded(Resolution resolution) throws Throwable {
+		long stamp = this.degraded.backendFailed();
+		Envelope kept = this.degraded.servable(resolution.site(), resolution.backendKey());
+		if (kept != null && (this.degraded.isFresh(kept) || !this.degraded.startRefresh(resolution.backendKey()))) {
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return kept.value();
+		}
+		try {
+			if (kept != null) {
+				this.flights.land(resolution.backendKey(), resolution.flight(), kept.value(), Outcome.DEGRADED_HIT);
+			}
+			resolution.endAs(Outcome.CALL_THROUGH);
+			resolution.stats().record(CacheEvent.CALL_THROUGH);
+			Object value = resolution.load();
+			keepDegraded(resolution, value, stamp);
+			return value;
+		}
+		finally {
+			if (kept != null) {
+				this.degraded.endRefresh(resolution.backendKey());
+			}
+		}
+	}
+
+	/**
+	 * The backend failed an asynchronous caller that calls through: as
+	 * {@link #callThroughDegraded} does, except that a stale value is refreshed in the
+	 * background, so that every caller gets it at once.
+	 */
+	CompletableFuture<@Nullable Object> callThroughDegradedAsync(Resolution resolution) {
+		long stamp = this.degraded.backendFailed();
+		Envelope kept = this.degraded.servable(resolution.site(), resolution.backendKey());
+		if (kept != null) {
+			if (!this.degraded.isFresh(kept) && this.degraded.startRefresh(resolution.backendKey())) {
+				resolution.stats().record(CacheEvent.CALL_THROUGH);
+				resolution.startLoad().whenComplete((value, failure) -> {
+					try {
+						if (failure == null) {
+							keepDegraded(resolution, value, stamp);
+						}
+					}
+					finally {
+						this.degraded.endRefresh(resolution.backendKey());
+					}
+				});
+			}
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return CompletableFuture.completedFuture(kept.value());
+		}
+		resolution.endAs(Outcome.CALL_THROUGH);
+		resolution.stats().record(CacheEvent.CALL_THROUGH);
+		CompletableFuture<@Nullable Object> loaded = resolution.startLoad();
+		return loaded.whenComplete((value, failure) -> {
+			if (failure == null) {
+				keepDegraded(resolution, value, stamp);
+			}
+		});
+	}
+
+	private void keepDegraded(Resolution resolution, @Nullable Object value, long stamp) {
+		if (resolution.shouldStore(value)) {
+			this.degraded.keep(resolution, resolution.envelope(value, this.clock.millis()), stamp);
 		}
 	}
 

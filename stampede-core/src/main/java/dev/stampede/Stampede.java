@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * lease, wait), {@link Winner} (storing a loaded value), {@link Refresher} and
  * {@link EarlyRefresh} (stale and early refresh), {@link Waiters} (wake-ups),
  * {@link Evictions}, {@link Generations} (evicting keys and whole caches), {@link LocalTier} (values kept in this
- * JVM), {@link KeyEvents} (the backend's events), {@link Failures} and
+ * JVM), {@link DegradedTier} (values kept while the backend fails), {@link KeyEvents} (the backend's events), {@link Failures} and
  * {@link WarningLimiter} (failure policies), {@link EngineThreads}, {@link DirectAccess} (plain
  * reads and fenced writes outside a protected call).
  */
@@ -68,6 +68,8 @@ public final class Stampede implements AutoCloseable {
 	private final DirectAccess direct;
 
 	private final Evictions evictions;
+
+	private final DegradedTier degraded;
 
 	private final EngineThreads threads;
 
@@ -123,16 +125,18 @@ public final class Stampede implements AutoCloseable {
 		this.failures = new Failures(backend, this::observer, new WarningLimiter());
 		this.threads = threads;
 		Waiters waiters = new Waiters();
+		this.degraded = new DegradedTier(clock);
 		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken);
 		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), this.refresher, this.failures, this.flights,
-				waiters, threads, this::nextToken);
+				waiters, threads, this::nextToken, this.degraded);
 		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
 				this::nextToken, this::observer);
-		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures);
+		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures,
+				this.degraded);
 		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, waiters, this.keys,
-				this.generations);
+				this.generations, this.degraded);
 		Function<String, @Nullable LocalTier> localTiers = this.callSites::localTier;
-		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations));
+		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations, this.degraded));
 	}
 
 	/**
@@ -410,8 +414,8 @@ public final class Stampede implements AutoCloseable {
 		return this.tokenPrefix + this.tokenCounter.incrementAndGet();
 	}
 
-	// A fresh value this JVM answers with at once: from the cache's local tier, or from an
-	// in-process backend.
+	// A fresh value this JVM answers with at once: from the cache's local tier, from the
+	// degraded tier while the backend fails, or from an in-process backend.
 	private @Nullable Envelope freshInThisJvm(CallSite site, String backendKey) {
 		LocalTier tier = site.localTier();
 		if (tier != null) {
@@ -419,6 +423,13 @@ public final class Stampede implements AutoCloseable {
 			if (local != null && local.isFreshAt(this.clock.millis())) {
 				site.stats().calledLocalTierHit();
 				return local;
+			}
+		}
+		if (this.degraded.isDegraded()) {
+			Envelope kept = this.degraded.servable(site, backendKey);
+			if (kept != null && this.degraded.isFresh(kept)) {
+				site.stats().called(Outcome.DEGRADED_HIT);
+				return kept;
 			}
 		}
 		return inProcessHit(site, backendKey);
