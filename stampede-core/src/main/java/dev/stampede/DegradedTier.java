@@ -20,12 +20,15 @@ import org.jspecify.annotations.Nullable;
  * {@code stale-ttl}, with one refresh per key at a time.
  * <p>
  * The tier answers before the backend only while the engine is degraded: from a
- * backend failure until the backend next answers a read. Then every value is dropped,
+ * backend failure until the backend next answers a read, which one call a second is
+ * left to try. Then every value is dropped,
  * not written back: another JVM may have stored a newer value meanwhile, and writing
  * over it would need a lease per key. Evictions in this JVM apply at once; a load
  * that began before an eviction, or before the backend answered again, is not kept.
  */
 final class DegradedTier {
+
+	private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final Clock clock;
 
@@ -37,6 +40,8 @@ final class DegradedTier {
 	private final AtomicLong changes = new AtomicLong();
 
 	private volatile boolean degraded;
+
+	private final AtomicLong nextProbe = new AtomicLong();
 
 	DegradedTier(Clock clock) {
 		this.clock = clock;
@@ -52,8 +57,32 @@ final class DegradedTier {
 	 * @return the stamp to hand to {@link #keep} with the value loaded instead
 	 */
 	long backendFailed() {
-		this.degraded = true;
+		if (!this.degraded) {
+			this.nextProbe.set(System.nanoTime() + PROBE_INTERVAL_NANOS);
+			this.degraded = true;
+		}
 		return this.changes.get();
+	}
+
+	/**
+	 * A fresh value of {@code backendKey} to answer with before asking the backend, or
+	 * {@code null}. Once a second one caller is not answered, so that it asks the
+	 * backend: otherwise, with every hot key in the tier, nothing would learn that the
+	 * backend answers again until the values expire. If the backend still fails, that
+	 * caller is answered from the tier after its read.
+	 */
+	@Nullable Envelope freshBeforeBackend(CallSite site, String backendKey) {
+		Envelope kept = servable(site, backendKey);
+		if (kept == null || !isFresh(kept) || probeDue()) {
+			return null;
+		}
+		return kept;
+	}
+
+	private boolean probeDue() {
+		long due = this.nextProbe.get();
+		long now = System.nanoTime();
+		return now - due >= 0 && this.nextProbe.compareAndSet(due, now + PROBE_INTERVAL_NANOS);
 	}
 
 	/** The backend answered a read: what was kept is dropped. */

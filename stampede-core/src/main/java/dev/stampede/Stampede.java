@@ -426,8 +426,8 @@ public final class Stampede implements AutoCloseable {
 			}
 		}
 		if (this.degraded.isDegraded()) {
-			Envelope kept = this.degraded.servable(site, backendKey);
-			if (kept != null && this.degraded.isFresh(kept)) {
+			Envelope kept = this.degraded.freshBeforeBackend(site, backendKey);
+			if (kept != null) {
 				site.stats().called(Outcome.DEGRADED_HIT);
 				return kept;
 			}

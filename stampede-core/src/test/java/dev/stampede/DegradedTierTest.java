@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * While the backend fails, values loaded through {@code call-through} are kept in this
@@ -174,6 +175,20 @@ class DegradedTierTest {
 		assertThat(engine.get("c", "k", () -> "after")).isEqualTo("after");
 		assertThat(this.store.read(engine.inspection().backendKey("c", "k"), Object.class))
 			.isInstanceOf(Slot.Present.class);
+	}
+
+	@Test
+	void whenEveryCallCouldBeAnsweredFromTheTierOneCallASecondStillAsksTheBackend() {
+		Stampede engine = engine(settings(FailurePolicy.CALL_THROUGH, Duration.ZERO));
+		this.down.set(true);
+		assertThat(engine.get("c", "k", () -> "during")).isEqualTo("during");
+		this.down.set(false);
+		// The value is fresh for ttl (10 s): only a probe of the backend ends the degraded state before.
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			engine.get("c", "k", () -> "after");
+			return !engine.inspection().isDegraded();
+		});
+		assertThat(engine.get("c", "k", () -> "not loaded")).isEqualTo("after");
 	}
 
 	@RepeatedTest(3)
