@@ -113,7 +113,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 		catch (Throwable ex) {
 			this.settled = true;
-			finish(null, ex);
+			finish(null, closedIfRefused(ex));
 		}
 	}
 
@@ -132,8 +132,14 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 		catch (RejectedExecutionException ex) {
 			this.settled = true;
-			finish(null, ex);
+			finish(null, closedIfRefused(ex));
 		}
+	}
+
+	// Only a scheduler that shut down refuses a run: the caller hears what close tells every flight under way.
+	static Throwable closedIfRefused(Throwable failure) {
+		return (failure instanceof RejectedExecutionException) ? new StampedeException(Stampede.CLOSED, failure)
+				: failure;
 	}
 
 	private void pause(LeaseLoop.Wait wait) {

@@ -382,7 +382,7 @@ final class LeaseLoop {
 		}
 		catch (Throwable ex) {
 			resolution.stats().called(Outcome.ERROR);
-			this.flights.fail(resolution.backendKey(), resolution.flight(), ex);
+			this.flights.fail(resolution.backendKey(), resolution.flight(), AsyncFlight.closedIfRefused(ex));
 		}
 	}
 

@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Stampede implements AutoCloseable {
 
+	/** What a call under way when the engine closes fails with. */
+	static final String CLOSED = "Stampede is closed";
+
 	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
 
 	private final StampedeBackend backend;
@@ -403,7 +406,7 @@ public final class Stampede implements AutoCloseable {
 			logger.debug("Could not unsubscribe from the {} backend", this.backend.name(), ex);
 		}
 		this.refresher.dropped(this.threads.shutDown());
-		this.flights.failAll(new StampedeException("Stampede is closed"));
+		this.flights.failAll(new StampedeException(CLOSED));
 	}
 
 	private StampedeObserver observer() {

@@ -98,6 +98,11 @@ class AsynchronousCallsTest {
 				.withMessage("Stampede is closed");
 			closer.join(10_000);
 			assertThat(engine.inspection().inFlightCount()).isZero();
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> engine.getAsync("c", "later", () -> CompletableFuture.completedFuture("v"))
+					.get(10, TimeUnit.SECONDS))
+				.havingCause()
+				.withMessage("Stampede is closed");
 		}
 	}
 
