@@ -50,6 +50,7 @@ final class Evictions {
 			publish(site.cache(), keyString, backendKey);
 		}
 		catch (StampedeBackendException ex) {
+			this.degraded.evictionFailed(backendKey);
 			this.failures.evictionFailed(site, keyString, ex);
 		}
 		finally {

@@ -3,11 +3,14 @@ package dev.stampede;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lease loop of one flight: read the key; serve a fresh or stale value; on a
@@ -19,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * so that no thread waits for it. The {@link Winner} stores the value.
  */
 final class LeaseLoop {
+
+	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
 
 	private final StampedeBackend backend;
 
@@ -89,17 +94,39 @@ final class LeaseLoop {
 
 	private static final Wait LEASE_LOST = new Wait(null);
 
-	/** Reads the key once and, on a miss, tries to take its lease. */
+	/**
+	 * Reads the key once and, on a miss, tries to take its lease. A look the backend
+	 * answered in full ends a degraded state; one it failed starts it, unless the
+	 * backend answered another call meanwhile.
+	 */
 	Step attempt(Resolution resolution) {
+		long stamp = this.degraded.stamp();
+		Step step = look(resolution);
+		if (step instanceof Failed) {
+			this.degraded.backendFailed(stamp);
+			resolution.failedAt(stamp);
+		}
+		else {
+			this.degraded.backendAnswered();
+		}
+		return step;
+	}
+
+	private Step look(Resolution resolution) {
 		CacheStats stats = resolution.stats();
 		Slot slot;
 		try {
 			slot = this.backend.read(resolution.backendKey(), resolution.site().declaredType());
+			if (this.degraded.isEvictionPending(resolution.backendKey())) {
+				// This JVM evicted the key while the backend failed: what the backend holds is older.
+				this.backend.evict(resolution.backendKey());
+				this.degraded.evictionApplied(resolution.backendKey());
+				slot = Slot.EMPTY;
+			}
 		}
 		catch (StampedeBackendException ex) {
 			return new Failed(ex);
 		}
-		this.degraded.backendAnswered();
 		if (slot instanceof Slot.Present present && !resolution.isUsable(present.envelope())) {
 			slot = new Slot.Unreadable(present.version(), UnreadableReason.OTHER_TYPE,
 					"a value of another type than " + resolution.site().valueType().getName());
@@ -275,54 +302,65 @@ final class LeaseLoop {
 
 	/**
 	 * The backend failed a blocking caller that calls through: it answers from the
-	 * degraded tier, or loads and keeps the value there. A stale value is refreshed by
+	 * degraded tier, or loads and keeps the value there. A stale value is reloaded by
 	 * one caller of this JVM at a time, which pays for the load; those that joined it
-	 * get the stale value at once.
+	 * get the stale value at once, and so does the reloading caller if the load fails.
 	 */
 	private @Nullable Object callThroughDegraded(Resolution resolution) throws Throwable {
-		long stamp = this.degraded.backendFailed();
 		Envelope kept = this.degraded.servable(resolution.site(), resolution.backendKey());
-		if (kept != null && (this.degraded.isFresh(kept) || !this.degraded.startRefresh(resolution.backendKey()))) {
+		if (kept != null && (this.degraded.isFresh(kept) || !this.degraded.startReload(resolution.backendKey()))) {
 			resolution.endAs(Outcome.DEGRADED_HIT);
 			return kept.value();
 		}
-		try {
-			if (kept != null) {
-				this.flights.land(resolution.backendKey(), resolution.flight(), kept.value(), Outcome.DEGRADED_HIT);
-			}
-			resolution.endAs(Outcome.CALL_THROUGH);
-			resolution.stats().record(CacheEvent.CALL_THROUGH);
+		resolution.endAs(Outcome.CALL_THROUGH);
+		resolution.stats().record(CacheEvent.CALL_THROUGH);
+		if (kept == null) {
 			Object value = resolution.load();
-			keepDegraded(resolution, value, stamp);
+			keepDegraded(resolution, value);
 			return value;
 		}
-		finally {
-			if (kept != null) {
-				this.degraded.endRefresh(resolution.backendKey());
-			}
+		this.flights.land(resolution.backendKey(), resolution.flight(), kept.value(), Outcome.DEGRADED_HIT);
+		if (resolution.settings().refresh() == RefreshMode.ASYNC && reloadInTheBackground(resolution)) {
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return kept.value();
 		}
+		Object value;
+		try {
+			value = resolution.load();
+		}
+		catch (Throwable ex) {
+			this.degraded.endReload(resolution.backendKey(), true, resolution.settings().leaseTtl());
+			if (ex instanceof Error || ex instanceof InterruptedException
+					|| ex instanceof StampedeInterruptedException) {
+				throw ex;
+			}
+			reloadFailed(resolution, ex);
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return kept.value();
+		}
+		keepDegraded(resolution, value);
+		this.degraded.endReload(resolution.backendKey(), false, Duration.ZERO);
+		return value;
 	}
 
 	/**
 	 * The backend failed an asynchronous caller that calls through: as
-	 * {@link #callThroughDegraded} does, except that a stale value is refreshed in the
+	 * {@link #callThroughDegraded} does, except that a stale value is reloaded in the
 	 * background, so that every caller gets it at once.
 	 */
 	CompletableFuture<@Nullable Object> callThroughDegradedAsync(Resolution resolution) {
-		long stamp = this.degraded.backendFailed();
 		Envelope kept = this.degraded.servable(resolution.site(), resolution.backendKey());
 		if (kept != null) {
-			if (!this.degraded.isFresh(kept) && this.degraded.startRefresh(resolution.backendKey())) {
+			if (!this.degraded.isFresh(kept) && this.degraded.startReload(resolution.backendKey())) {
 				resolution.stats().record(CacheEvent.CALL_THROUGH);
 				resolution.startLoad().whenComplete((value, failure) -> {
-					try {
-						if (failure == null) {
-							keepDegraded(resolution, value, stamp);
-						}
+					if (failure == null) {
+						keepDegraded(resolution, value);
 					}
-					finally {
-						this.degraded.endRefresh(resolution.backendKey());
+					else {
+						reloadFailed(resolution, failure);
 					}
+					this.degraded.endReload(resolution.backendKey(), failure != null, resolution.settings().leaseTtl());
 				});
 			}
 			resolution.endAs(Outcome.DEGRADED_HIT);
@@ -333,14 +371,43 @@ final class LeaseLoop {
 		CompletableFuture<@Nullable Object> loaded = resolution.startLoad();
 		return loaded.whenComplete((value, failure) -> {
 			if (failure == null) {
-				keepDegraded(resolution, value, stamp);
+				keepDegraded(resolution, value);
 			}
 		});
 	}
 
-	private void keepDegraded(Resolution resolution, @Nullable Object value, long stamp) {
+	// As an async refresh does, on the refresh pool; when its queue is full the caller reloads inline.
+	private boolean reloadInTheBackground(Resolution resolution) {
+		try {
+			this.threads.refreshes().execute(() -> {
+				boolean failed = true;
+				try {
+					keepDegraded(resolution, resolution.load());
+					failed = false;
+				}
+				catch (Throwable ex) {
+					reloadFailed(resolution, ex);
+				}
+				finally {
+					this.degraded.endReload(resolution.backendKey(), failed, resolution.settings().leaseTtl());
+				}
+			});
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+	}
+
+	private static void reloadFailed(Resolution resolution, Throwable failure) {
+		resolution.stats().record(CacheEvent.REFRESH_ERROR);
+		logger.warn("Reloading cache '{}' key '{}' while the backend fails failed; serving the value this JVM keeps "
+				+ "until it expires: {}", resolution.cache(), resolution.keyString(), Flights.unwrap(failure).toString());
+	}
+
+	private void keepDegraded(Resolution resolution, @Nullable Object value) {
 		if (resolution.shouldStore(value)) {
-			this.degraded.keep(resolution, resolution.envelope(value, this.clock.millis()), stamp);
+			this.degraded.keep(resolution, resolution.envelope(value, this.clock.millis()), resolution.failedAt());
 		}
 	}
 

@@ -46,6 +46,8 @@ final class Resolution {
 
 	private long loadStartNanos;
 
+	private long failedAt;
+
 	private Resolution(CallSite site, String keyString, String backendKey, Flights.Flight flight,
 			long localStamp, @Nullable Loader<?, ?> loader,
 			@Nullable Supplier<? extends @Nullable CompletionStage<?>> asyncLoader, Predicate<@Nullable Object> storeIf,
@@ -121,6 +123,16 @@ final class Resolution {
 
 	Outcome outcome() {
 		return this.outcome;
+	}
+
+	/** The backend failed this resolution's read or lease, which began at the degraded tier's {@code stamp}. */
+	void failedAt(long stamp) {
+		this.failedAt = stamp;
+	}
+
+	/** The degraded tier's stamp taken before the read or lease that failed. */
+	long failedAt() {
+		return this.failedAt;
 	}
 
 	/** Whether unreadable data was counted already: it counts once per caller, not once per poll. */

@@ -133,7 +133,7 @@ public final class Stampede implements AutoCloseable {
 		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), this.refresher, this.failures, this.flights,
 				waiters, threads, this::nextToken, this.degraded);
 		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
-				this::nextToken, this::observer);
+				this::nextToken, this::observer, this.degraded);
 		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures,
 				this.degraded);
 		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, waiters, this.keys,
@@ -249,6 +249,15 @@ public final class Stampede implements AutoCloseable {
 				try {
 					value = Flights.await(joined, site.cache(), keyString);
 				}
+				catch (StampedeBackendException ex) {
+					if (site.settings().onBackendFailure() != FailurePolicy.CALL_THROUGH) {
+						site.stats().called(Outcome.ERROR);
+						throw ex;
+					}
+					// The call site that owned the flight fails on a backend failure; this one calls through.
+					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
+							localStamp, loader, storeIf, this.observer));
+				}
 				catch (Throwable ex) {
 					site.stats().called(Outcome.ERROR);
 					throw ex;
@@ -303,11 +312,20 @@ public final class Stampede implements AutoCloseable {
 			// A flight whose blocking owner was interrupted is started again, not failed.
 			return joined.handle((value, failure) -> {
 				if (failure == null) {
+					if (value != null && !site.valueType().isInstance(value)) {
+						// A call site of another type shares the key: resolve on a flight of this call's own.
+						return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf);
+					}
 					site.stats().called(joined.outcome());
 					return CompletableFuture.completedFuture((T) value);
 				}
 				if (Flights.isReattempt(failure)) {
 					return getAsync(site, key, loader, storeIf);
+				}
+				if (Flights.unwrap(failure) instanceof StampedeBackendException
+						&& site.settings().onBackendFailure() == FailurePolicy.CALL_THROUGH) {
+					// The call site that owned the flight fails on a backend failure; this one calls through.
+					return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf);
 				}
 				site.stats().called(Outcome.ERROR);
 				return CompletableFuture.<T>failedFuture(Flights.unwrap(failure));
@@ -316,6 +334,17 @@ public final class Stampede implements AutoCloseable {
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, flight, localStamp, loader,
 				(Predicate<@Nullable Object>) storeIf, this.observer));
 		return (CompletableFuture<T>) flight.copy();
+	}
+
+	// A resolution of this call's own that no other call joins.
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> flyAsyncAlone(CallSite site, String keyString, String backendKey,
+			long localStamp, Supplier<? extends CompletionStage<? extends T>> loader,
+			Predicate<? super @Nullable T> storeIf) {
+		Flights.Flight own = new Flights.Flight();
+		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, own, localStamp, loader,
+				(Predicate<@Nullable Object>) storeIf, this.observer));
+		return (CompletableFuture<T>) own.copy();
 	}
 
 	/**
@@ -429,7 +458,7 @@ public final class Stampede implements AutoCloseable {
 			}
 		}
 		if (this.degraded.isDegraded()) {
-			Envelope kept = this.degraded.freshBeforeBackend(site, backendKey);
+			Envelope kept = this.degraded.beforeBackend(site, backendKey);
 			if (kept != null) {
 				site.stats().called(Outcome.DEGRADED_HIT);
 				return kept;

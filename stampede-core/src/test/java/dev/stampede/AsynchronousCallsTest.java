@@ -106,4 +106,25 @@ class AsynchronousCallsTest {
 		}
 	}
 
+	/**
+	 * A call site of another type that joins a load under way gets a value of its own
+	 * type, as a blocking caller does (it resolves on a flight of its own), never the
+	 * other call site's value.
+	 */
+	@Test
+	void anAsynchronousCallerOfAnotherTypeThatJoinsALoadGetsAValueOfItsOwnType() throws Exception {
+		try (Stampede engine = new Stampede(new LocalBackend(100))) {
+			CallSite strings = engine.callSite("c", CacheSettings.Overrides.NONE, "strings", String.class);
+			CallSite numbers = engine.callSite("c", CacheSettings.Overrides.NONE, "numbers", Integer.class);
+			CompletableFuture<String> loading = new CompletableFuture<>();
+			CompletableFuture<String> string = engine.getAsync(strings, "key", () -> loading, (value) -> true);
+			CompletableFuture<Integer> number = engine.getAsync(numbers, "key",
+					() -> CompletableFuture.completedFuture(42), (value) -> true);
+			loading.complete("a string");
+			assertThat(string.get(10, TimeUnit.SECONDS)).isEqualTo("a string");
+			Object answer = number.get(10, TimeUnit.SECONDS);
+			assertThat(answer).isInstanceOf(Integer.class);
+		}
+	}
+
 }
