@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -79,7 +80,7 @@ public final class Stampede implements AutoCloseable {
 
 	private final AtomicLong tokenCounter = new AtomicLong();
 
-	private volatile StampedeObserver observer = StampedeObserver.NONE;
+	private final AtomicReference<StampedeObserver> observer = new AtomicReference<>(StampedeObserver.NONE);
 
 	/** Creates an engine with default settings and no key prefix. */
 	public Stampede(StampedeBackend backend) {
@@ -174,9 +175,12 @@ public final class Stampede implements AutoCloseable {
 		return this.inspection;
 	}
 
-	/** Tells {@code observer} about loads, waits and backend failures from now on. */
-	public void setObserver(StampedeObserver observer) {
-		this.observer = observer;
+	/**
+	 * Tells {@code observer} about loads, waits and backend failures from now on, after
+	 * the observers added before it; adding one that was added already changes nothing.
+	 */
+	public void addObserver(StampedeObserver observer) {
+		this.observer.updateAndGet((current) -> Observers.with(current, observer));
 	}
 
 	/**
@@ -235,7 +239,7 @@ public final class Stampede implements AutoCloseable {
 				Flights.Flight joined = this.flights.join(backendKey, flight);
 				if (joined == null) {
 					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, flight, localStamp, loader,
-							storeIf, this.observer));
+							storeIf, observer()));
 				}
 				site.stats().record(CacheEvent.JOINED);
 				Object value;
@@ -255,7 +259,7 @@ public final class Stampede implements AutoCloseable {
 				}
 				// A call site of another type shares the key: resolve on a flight of this call's own.
 				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
-						localStamp, loader, storeIf, this.observer));
+						localStamp, loader, storeIf, observer()));
 			}
 		}
 		catch (Throwable ex) {
@@ -307,7 +311,7 @@ public final class Stampede implements AutoCloseable {
 			}).thenCompose(Function.identity());
 		}
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, flight, localStamp, loader,
-				(Predicate<@Nullable Object>) storeIf, this.observer));
+				(Predicate<@Nullable Object>) storeIf, observer()));
 		return (CompletableFuture<T>) flight.copy();
 	}
 
@@ -403,7 +407,7 @@ public final class Stampede implements AutoCloseable {
 	}
 
 	private StampedeObserver observer() {
-		return this.observer;
+		return this.observer.get();
 	}
 
 	private String nextToken() {
