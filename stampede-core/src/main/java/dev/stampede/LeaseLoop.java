@@ -195,11 +195,12 @@ final class LeaseLoop {
 		return new WaitSchedule(resolution.settings().backoff(), resolution.settings().leaseTtl());
 	}
 
-	/** Tells {@code schedule} of the lease that {@code wait} read, if it read one. */
-	void saw(WaitSchedule schedule, Wait wait, long nowNanos) {
+	/** Tells {@code schedule} and {@code resolution} of the lease that {@code wait} read, if it read one. */
+	void saw(Resolution resolution, WaitSchedule schedule, Wait wait, long nowNanos) {
 		Slot.Leased lease = wait.lease();
 		if (lease != null) {
 			schedule.sawLease(lease, nowNanos, this.clock.millis());
+			resolution.sawLease(lease);
 		}
 	}
 
@@ -234,14 +235,13 @@ final class LeaseLoop {
 		long deadline = start + resolution.settings().maxWait().toNanos();
 		WaitSchedule schedule = null;
 		Waiters.Sleeper sleeper = null;
-		long waitStart = 0;
 		boolean waited = false;
 		try {
 			while (true) {
 				Step step = attempt(resolution);
-				if (!(step instanceof Wait)) {
+				if (!(step instanceof Wait) && !(step instanceof Failed)) {
 					// No longer waiting for another caller: not while it loads, refreshes or calls through either.
-					stopWaiting(resolution, sleeper, waitStart);
+					stopWaiting(resolution, sleeper, (step instanceof Done) ? Outcome.WAITED : Outcome.LOADED, null);
 					sleeper = null;
 				}
 				if (step instanceof Done done) {
@@ -260,28 +260,31 @@ final class LeaseLoop {
 					return this.refresher.refresh(resolution, refreshing.present(), refreshing.token());
 				}
 				if (step instanceof Failed failed) {
+					// The failure policy may throw: the wait then ends as the call does.
 					this.failures.readFailed(resolution, failed.failure());
+					stopWaiting(resolution, sleeper, Outcome.CALL_THROUGH, null);
+					sleeper = null;
 					return callThroughDegraded(resolution);
 				}
 				long now = System.nanoTime();
 				if (now - deadline >= 0) {
-					stopWaiting(resolution, sleeper, waitStart);
-					sleeper = null;
 					this.failures.waitTimedOut(resolution, Duration.ofNanos(now - start));
+					stopWaiting(resolution, sleeper, Outcome.CALL_THROUGH, null);
+					sleeper = null;
 					resolution.endAs(Outcome.CALL_THROUGH);
 					return resolution.load();
 				}
 				if (schedule == null) {
 					schedule = schedule(resolution);
 				}
-				saw(schedule, (Wait) step, now);
+				saw(resolution, schedule, (Wait) step, now);
 				if (sleeper == null) {
 					// Read once more right after registering, so that a wake-up published between
 					// the read above and the registration is not missed.
 					resolution.stats().record(CacheEvent.LEASE_LOST);
-					waitStart = now;
 					waited = true;
 					sleeper = new Waiters.Sleeper();
+					resolution.startWaiting();
 					this.waiters.register(resolution.backendKey(), sleeper);
 					continue;
 				}
@@ -295,8 +298,9 @@ final class LeaseLoop {
 				}
 			}
 		}
-		finally {
-			stopWaiting(resolution, sleeper, waitStart);
+		catch (Throwable ex) {
+			stopWaiting(resolution, sleeper, Outcome.ERROR, ex);
+			throw ex;
 		}
 	}
 
@@ -411,10 +415,11 @@ final class LeaseLoop {
 		}
 	}
 
-	private void stopWaiting(Resolution resolution, Waiters.@Nullable Sleeper sleeper, long waitStart) {
+	private void stopWaiting(Resolution resolution, Waiters.@Nullable Sleeper sleeper, Outcome outcome,
+			@Nullable Throwable error) {
 		if (sleeper != null) {
 			this.waiters.unregister(resolution.backendKey(), sleeper);
-			resolution.waited(System.nanoTime() - waitStart);
+			resolution.stopWaiting(outcome, error);
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -84,7 +85,7 @@ public final class Stampede implements AutoCloseable {
 
 	private final AtomicLong tokenCounter = new AtomicLong();
 
-	private volatile StampedeObserver observer = StampedeObserver.NONE;
+	private final AtomicReference<StampedeObserver> observer = new AtomicReference<>(StampedeObserver.NONE);
 
 	/** Creates an engine with default settings and no key prefix. */
 	public Stampede(StampedeBackend backend) {
@@ -181,9 +182,12 @@ public final class Stampede implements AutoCloseable {
 		return this.inspection;
 	}
 
-	/** Tells {@code observer} about loads, waits and backend failures from now on. */
-	public void setObserver(StampedeObserver observer) {
-		this.observer = observer;
+	/**
+	 * Tells {@code observer} about loads, waits and backend failures from now on, after
+	 * the observers added before it; adding one that was added already changes nothing.
+	 */
+	public void addObserver(StampedeObserver observer) {
+		this.observer.updateAndGet((current) -> Observers.with(current, observer));
 	}
 
 	/**
@@ -242,7 +246,7 @@ public final class Stampede implements AutoCloseable {
 				Flights.Flight joined = this.flights.join(backendKey, flight);
 				if (joined == null) {
 					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, flight, localStamp, loader,
-							storeIf, this.observer));
+							storeIf, observer()));
 				}
 				site.stats().record(CacheEvent.JOINED);
 				Object value;
@@ -256,7 +260,7 @@ public final class Stampede implements AutoCloseable {
 					}
 					// The call site that owned the flight fails on a backend failure; this one calls through.
 					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
-							localStamp, loader, storeIf, this.observer));
+							localStamp, loader, storeIf, this.observer.get()));
 				}
 				catch (Throwable ex) {
 					site.stats().called(Outcome.ERROR);
@@ -271,7 +275,7 @@ public final class Stampede implements AutoCloseable {
 				}
 				// A call site of another type shares the key: resolve on a flight of this call's own.
 				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
-						localStamp, loader, storeIf, this.observer));
+						localStamp, loader, storeIf, observer()));
 			}
 		}
 		catch (Throwable ex) {
@@ -332,7 +336,7 @@ public final class Stampede implements AutoCloseable {
 			}).thenCompose(Function.identity());
 		}
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, flight, localStamp, loader,
-				(Predicate<@Nullable Object>) storeIf, this.observer));
+				(Predicate<@Nullable Object>) storeIf, observer()));
 		return (CompletableFuture<T>) flight.copy();
 	}
 
@@ -343,7 +347,7 @@ public final class Stampede implements AutoCloseable {
 			Predicate<? super @Nullable T> storeIf) {
 		Flights.Flight own = new Flights.Flight();
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, own, localStamp, loader,
-				(Predicate<@Nullable Object>) storeIf, this.observer));
+				(Predicate<@Nullable Object>) storeIf, this.observer.get()));
 		return (CompletableFuture<T>) own.copy();
 	}
 
@@ -439,7 +443,7 @@ public final class Stampede implements AutoCloseable {
 	}
 
 	private StampedeObserver observer() {
-		return this.observer;
+		return this.observer.get();
 	}
 
 	private String nextToken() {
