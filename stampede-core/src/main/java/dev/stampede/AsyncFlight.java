@@ -64,8 +64,6 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	// Whether this flight is among the waiters: from its first wait until it stops waiting.
 	private final AtomicBoolean registered = new AtomicBoolean();
 
-	private volatile long waitStart;
-
 	// Whether the callers have their answer from the load under the lease: its end, or a timeout, gives it.
 	private final AtomicBoolean answered = new AtomicBoolean();
 
@@ -108,15 +106,14 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			else if (step instanceof LeaseLoop.Won won) {
 				this.settled = true;
 				this.resolution.endAs(Outcome.LOADED);
-				stopWaiting();
+				stopWaiting(null);
 				load(won);
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
 				this.settled = true;
-				this.resolution.endAs(Outcome.CALL_THROUGH);
 				this.failures.readFailed(this.resolution, failed.failure());
-				stopWaiting();
-				this.resolution.startLoad().whenComplete(this::finish);
+				stopWaiting(null);
+				this.loop.callThroughDegradedAsync(this.resolution).whenComplete(this::finish);
 			}
 			else {
 				// An asynchronous caller never refreshes inline: what is left is a wait.
@@ -125,7 +122,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 		catch (Throwable ex) {
 			this.settled = true;
-			finish(null, ex);
+			finish(null, closedIfRefused(ex));
 		}
 	}
 
@@ -144,8 +141,14 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 		catch (RejectedExecutionException ex) {
 			this.settled = true;
-			finish(null, ex);
+			finish(null, closedIfRefused(ex));
 		}
+	}
+
+	// Only a scheduler that shut down refuses a run: the caller hears what close tells every flight under way.
+	static Throwable closedIfRefused(Throwable failure) {
+		return (failure instanceof RejectedExecutionException) ? new StampedeException(Stampede.CLOSED, failure)
+				: failure;
 	}
 
 	private void pause(LeaseLoop.Wait wait) {
@@ -154,15 +157,15 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.settled = true;
 			this.resolution.endAs(Outcome.CALL_THROUGH);
 			this.failures.waitTimedOut(this.resolution, Duration.ofNanos(now - this.start));
-			stopWaiting();
+			stopWaiting(null);
 			this.resolution.startLoad().whenComplete(this::finish);
 			return;
 		}
-		this.loop.saw(this.schedule, wait, now);
+		this.loop.saw(this.resolution, this.schedule, wait, now);
 		if (!this.waiting) {
 			// As a blocking caller does: register, then read once more at once.
 			this.resolution.stats().record(CacheEvent.LEASE_LOST);
-			this.waitStart = now;
+			this.resolution.startWaiting();
 			this.waiting = true;
 			this.registered.set(true);
 			this.waiters.register(this.resolution.backendKey(), this);
@@ -229,15 +232,15 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	}
 
 	// Once, before the callers hear their answer or a load starts: no longer waiting for another caller.
-	private void stopWaiting() {
+	private void stopWaiting(@Nullable Throwable failure) {
 		if (this.registered.compareAndSet(true, false)) {
 			this.waiters.unregister(this.resolution.backendKey(), this);
-			this.resolution.waited(System.nanoTime() - this.waitStart);
+			this.resolution.stopWaiting((failure != null) ? Outcome.ERROR : this.resolution.outcome(), failure);
 		}
 	}
 
 	private void finish(@Nullable Object value, @Nullable Throwable failure) {
-		stopWaiting();
+		stopWaiting(failure);
 		if (failure != null) {
 			this.resolution.stats().called(Outcome.ERROR);
 			this.flights.fail(this.resolution.backendKey(), this.resolution.flight(), failure);

@@ -49,8 +49,12 @@ final class DirectAccess {
 
 	private final Supplier<StampedeObserver> observer;
 
+	private final DegradedTier degraded;
+
 	DirectAccess(StampedeBackend backend, CacheKeys keys, Clock clock, Generations generations, Flights flights,
-			Failures failures, EngineThreads threads, Supplier<String> tokens, Supplier<StampedeObserver> observer) {
+			Failures failures, EngineThreads threads, Supplier<String> tokens, Supplier<StampedeObserver> observer,
+			DegradedTier degraded) {
+		this.degraded = degraded;
 		this.backend = backend;
 		this.keys = keys;
 		this.clock = clock;
@@ -149,6 +153,7 @@ final class DirectAccess {
 		if (tier != null) {
 			tier.evict(backendKey);
 		}
+		this.degraded.evict(site.cache(), backendKey);
 		// Calls from now on must not join a load that began before this put.
 		this.flights.detach(backendKey);
 		long now = this.clock.millis();
@@ -194,6 +199,7 @@ final class DirectAccess {
 				// Again once the backend answered, for readers it answered just before.
 				tier.evict(backendKey);
 			}
+			this.degraded.evict(site.cache(), backendKey);
 		}
 	}
 

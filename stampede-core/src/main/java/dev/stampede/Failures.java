@@ -37,8 +37,8 @@ final class Failures {
 	}
 
 	/**
-	 * The backend failed while reading or leasing: returns when the caller is to call
-	 * its loader directly ({@code call-through}).
+	 * The backend failed while reading or leasing: returns when the caller is to go on
+	 * without it ({@code call-through}).
 	 * @throws StampedeBackendException when {@code on-backend-failure} is {@code fail}
 	 */
 	void readFailed(Resolution resolution, StampedeBackendException ex) {
@@ -46,7 +46,6 @@ final class Failures {
 		stats.record(CacheEvent.BACKEND_ERROR);
 		failFastIfAsked(resolution.site(), resolution.keyString(), "read", ex);
 		backendFailed(resolution.site(), resolution.keyString(), "read", ex);
-		stats.record(CacheEvent.CALL_THROUGH);
 	}
 
 	/**

@@ -44,7 +44,8 @@ final class Flights {
 	/**
 	 * Hands {@code value} to every caller that joined, each of which ends as
 	 * {@code outcome}; later calls start their own flight. A flight answered already
-	 * keeps its first answer, and stays registered until it is forgotten.
+	 * (its owner answered the callers that joined before it went on to load, or a timeout
+	 * did) keeps its first answer and outcome, and stays registered until it is forgotten.
 	 */
 	void land(String backendKey, Flight flight, @Nullable Object value, Outcome outcome) {
 		if (flight.isSettled()) {

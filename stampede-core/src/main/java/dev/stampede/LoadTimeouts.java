@@ -83,6 +83,7 @@ final class LoadTimeouts {
 		}
 		long start = System.nanoTime();
 		CompletableFuture<Answer> loaded = new CompletableFuture<>();
+		resolution.loadsOnAnotherThread();
 		try {
 			this.threads.loads().execute(() -> {
 				try {
@@ -103,6 +104,7 @@ final class LoadTimeouts {
 		}
 		catch (RejectedExecutionException ex) {
 			this.failures.loadersBusy(resolution, this.threads.loadThreads());
+			resolution.loadsOnThisThread();
 			return loadHere(resolution, completion);
 		}
 		return await(resolution, fallback, loaded, start, soft, hard);

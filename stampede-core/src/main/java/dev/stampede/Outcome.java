@@ -35,6 +35,12 @@ public enum Outcome {
 	/** The method was called directly and its value not cached: the backend failed or the wait ran out. */
 	CALL_THROUGH,
 
+	/**
+	 * The backend was failing, and a value this JVM loaded while it failed answered:
+	 * fresh, or stale while one caller of this JVM reloads it.
+	 */
+	DEGRADED_HIT,
+
 	/** The call threw: the method's exception, or a failure policy's. */
 	ERROR
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -43,11 +44,14 @@ import org.slf4j.LoggerFactory;
  * {@link EarlyRefresh} (stale and early refresh), {@link FailSafe} and {@link LoadTimeouts}
  * (fail-safe values, loader timeouts), {@link Waiters} (wake-ups),
  * {@link Evictions}, {@link Generations} (evicting keys and whole caches), {@link LocalTier} (values kept in this
- * JVM), {@link KeyEvents} (the backend's events), {@link Failures} and
+ * JVM), {@link DegradedTier} (values kept while the backend fails), {@link KeyEvents} (the backend's events), {@link Failures} and
  * {@link WarningLimiter} (failure policies), {@link EngineThreads}, {@link DirectAccess} (plain
  * reads and fenced writes outside a protected call).
  */
 public final class Stampede implements AutoCloseable {
+
+	/** What a call under way when the engine closes fails with. */
+	static final String CLOSED = "Stampede is closed";
 
 	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
 
@@ -73,6 +77,8 @@ public final class Stampede implements AutoCloseable {
 
 	private final Evictions evictions;
 
+	private final DegradedTier degraded;
+
 	private final EngineThreads threads;
 
 	private final StampedeInspection inspection;
@@ -83,7 +89,7 @@ public final class Stampede implements AutoCloseable {
 
 	private final AtomicLong tokenCounter = new AtomicLong();
 
-	private volatile StampedeObserver observer = StampedeObserver.NONE;
+	private final AtomicReference<StampedeObserver> observer = new AtomicReference<>(StampedeObserver.NONE);
 
 	/** Creates an engine with default settings and no key prefix. */
 	public Stampede(StampedeBackend backend) {
@@ -127,17 +133,19 @@ public final class Stampede implements AutoCloseable {
 		this.failures = new Failures(backend, this::observer, new WarningLimiter());
 		this.threads = threads;
 		Waiters waiters = new Waiters();
+		this.degraded = new DegradedTier(clock);
 		LoadTimeouts timeouts = new LoadTimeouts(threads, this.flights, this.failures);
 		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken, timeouts);
 		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), this.refresher, this.failures, this.flights,
-				waiters, threads, this::nextToken, timeouts);
+				waiters, threads, this::nextToken, this.degraded, timeouts);
 		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
-				this::nextToken, this::observer);
-		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures);
+				this::nextToken, this::observer, this.degraded);
+		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures,
+				this.degraded);
 		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, waiters, this.keys,
-				this.generations);
+				this.generations, this.degraded);
 		Function<String, @Nullable LocalTier> localTiers = this.callSites::localTier;
-		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations));
+		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations, this.degraded));
 	}
 
 	/**
@@ -179,9 +187,12 @@ public final class Stampede implements AutoCloseable {
 		return this.inspection;
 	}
 
-	/** Tells {@code observer} about loads, waits and backend failures from now on. */
-	public void setObserver(StampedeObserver observer) {
-		this.observer = observer;
+	/**
+	 * Tells {@code observer} about loads, waits and backend failures from now on, after
+	 * the observers added before it; adding one that was added already changes nothing.
+	 */
+	public void addObserver(StampedeObserver observer) {
+		this.observer.updateAndGet((current) -> Observers.with(current, observer));
 	}
 
 	/**
@@ -243,12 +254,21 @@ public final class Stampede implements AutoCloseable {
 				Flights.Flight joined = this.flights.join(backendKey, flight);
 				if (joined == null) {
 					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, flight, localStamp, loader,
-							storeIf, this.observer));
+							storeIf, observer()));
 				}
 				site.stats().record(CacheEvent.JOINED);
 				Object value;
 				try {
 					value = Flights.await(joined, site.cache(), keyString);
+				}
+				catch (StampedeBackendException ex) {
+					if (site.settings().onBackendFailure() != FailurePolicy.CALL_THROUGH) {
+						site.stats().called(Outcome.ERROR);
+						throw ex;
+					}
+					// The call site that owned the flight fails on a backend failure; this one calls through.
+					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
+							localStamp, loader, storeIf, this.observer.get()));
 				}
 				catch (Throwable ex) {
 					site.stats().called(Outcome.ERROR);
@@ -263,7 +283,7 @@ public final class Stampede implements AutoCloseable {
 				}
 				// A call site of another type shares the key: resolve on a flight of this call's own.
 				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
-						localStamp, loader, storeIf, this.observer));
+						localStamp, loader, storeIf, observer()));
 			}
 		}
 		catch (Throwable ex) {
@@ -304,19 +324,39 @@ public final class Stampede implements AutoCloseable {
 			// A flight whose blocking owner was interrupted is started again, not failed.
 			return joined.handle((value, failure) -> {
 				if (failure == null) {
+					if (value != null && !site.valueType().isInstance(value)) {
+						// A call site of another type shares the key: resolve on a flight of this call's own.
+						return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf);
+					}
 					site.stats().called(joined.outcome());
 					return CompletableFuture.completedFuture((T) value);
 				}
 				if (Flights.isReattempt(failure)) {
 					return getAsync(site, key, loader, storeIf);
 				}
+				if (Flights.unwrap(failure) instanceof StampedeBackendException
+						&& site.settings().onBackendFailure() == FailurePolicy.CALL_THROUGH) {
+					// The call site that owned the flight fails on a backend failure; this one calls through.
+					return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf);
+				}
 				site.stats().called(Outcome.ERROR);
 				return CompletableFuture.<T>failedFuture(Flights.unwrap(failure));
 			}).thenCompose(Function.identity());
 		}
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, flight, localStamp, loader,
-				(Predicate<@Nullable Object>) storeIf, this.observer));
+				(Predicate<@Nullable Object>) storeIf, observer()));
 		return (CompletableFuture<T>) flight.copy();
+	}
+
+	// A resolution of this call's own that no other call joins.
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> flyAsyncAlone(CallSite site, String keyString, String backendKey,
+			long localStamp, Supplier<? extends CompletionStage<? extends T>> loader,
+			Predicate<? super @Nullable T> storeIf) {
+		Flights.Flight own = new Flights.Flight();
+		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, own, localStamp, loader,
+				(Predicate<@Nullable Object>) storeIf, this.observer.get()));
+		return (CompletableFuture<T>) own.copy();
 	}
 
 	/**
@@ -407,19 +447,19 @@ public final class Stampede implements AutoCloseable {
 			logger.debug("Could not unsubscribe from the {} backend", this.backend.name(), ex);
 		}
 		this.refresher.dropped(this.threads.shutDown());
-		this.flights.failAll(new StampedeException("Stampede is closed"));
+		this.flights.failAll(new StampedeException(CLOSED));
 	}
 
 	private StampedeObserver observer() {
-		return this.observer;
+		return this.observer.get();
 	}
 
 	private String nextToken() {
 		return this.tokenPrefix + this.tokenCounter.incrementAndGet();
 	}
 
-	// A fresh value this JVM answers with at once: from the cache's local tier, or from an
-	// in-process backend.
+	// A fresh value this JVM answers with at once: from the cache's local tier, from the
+	// degraded tier while the backend fails, or from an in-process backend.
 	private @Nullable Envelope freshInThisJvm(CallSite site, String backendKey) {
 		LocalTier tier = site.localTier();
 		if (tier != null) {
@@ -427,6 +467,13 @@ public final class Stampede implements AutoCloseable {
 			if (local != null && local.isFreshAt(this.clock.millis())) {
 				site.stats().calledLocalTierHit();
 				return local;
+			}
+		}
+		if (this.degraded.isDegraded()) {
+			Envelope kept = this.degraded.beforeBackend(site, backendKey);
+			if (kept != null) {
+				site.stats().called(Outcome.DEGRADED_HIT);
+				return kept;
 			}
 		}
 		return inProcessHit(site, backendKey);

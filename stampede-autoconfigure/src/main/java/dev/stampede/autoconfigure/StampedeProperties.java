@@ -46,6 +46,15 @@ public class StampedeProperties {
 	 */
 	private @Nullable Integer order;
 
+	/**
+	 * Name of this instance in the leases it takes, which callers of other instances
+	 * that wait for one of its loads report as the holder of the lease (the holder of
+	 * the stampede.wait observation): at most 255 bytes of UTF-8, no control characters.
+	 * Defaults to spring.application.name, the host name and the process id, as
+	 * catalog@web-3:4711.
+	 */
+	private @Nullable String instanceId;
+
 	private final Memcached memcached = new Memcached();
 
 	private final Local local = new Local();
@@ -92,6 +101,14 @@ public class StampedeProperties {
 
 	public void setOrder(@Nullable Integer order) {
 		this.order = order;
+	}
+
+	public @Nullable String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(@Nullable String instanceId) {
+		this.instanceId = instanceId;
 	}
 
 	public String getKeyPrefix() {
