@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * does not become a database outage: without them every JVM would reload every hot key
  * back to back until the backend answers again. Each cache keeps at most its
  * {@code local-max-size} values, fresh for {@code ttl} and servable stale within
- * {@code stale-ttl}, with one refresh per key at a time.
+ * {@code stale-ttl}, with one refresh per key at a time, and with {@code fail-safe-ttl}
+ * kept longer as the fallback of a load that fails.
  * <p>
  * The tier answers before the backend only while the engine is degraded: from a
  * backend failure until the backend next answers a read, which one call a second is
@@ -37,7 +38,7 @@ final class DegradedTier {
 
 	private final Clock clock;
 
-	private final Map<String, Cache<String, Envelope>> caches = new ConcurrentHashMap<>();
+	private final Map<String, Cache<String, Kept>> caches = new ConcurrentHashMap<>();
 
 	// Keys whose stale value a caller of this JVM reloads now, or whose reload failed:
 	// either way the stale value is served on, and nobody else reloads it yet.
@@ -158,13 +159,36 @@ final class DegradedTier {
 		if (!this.degraded || site.settings().onBackendFailure() != FailurePolicy.CALL_THROUGH) {
 			return null;
 		}
-		Cache<String, Envelope> values = this.caches.get(site.cache());
-		Envelope envelope = (values != null) ? values.getIfPresent(backendKey) : null;
-		if (envelope == null || !envelope.isServableAt(this.clock.millis())
+		Kept kept = kept(site, backendKey);
+		Envelope envelope = (kept != null) ? kept.envelope() : null;
+		long now = this.clock.millis();
+		// A fail-safe value written back is fresh for its throttle past its stale-until.
+		if (envelope == null || !(envelope.isFreshAt(now) || envelope.isServableAt(now))
 				|| (envelope.value() != null && !site.valueType().isInstance(envelope.value()))) {
 			return null;
 		}
 		return envelope;
+	}
+
+	/**
+	 * A value of {@code backendKey} past {@code stale-ttl} but within {@code fail-safe-ttl},
+	 * to answer with if the load that replaces it fails, or {@code null}.
+	 */
+	@Nullable Envelope fallback(CallSite site, String backendKey) {
+		Kept kept = kept(site, backendKey);
+		if (kept == null || !FailSafe.isFallbackAt(kept.envelope(), site.settings(), this.clock.millis())
+				|| (kept.envelope().value() != null && !site.valueType().isInstance(kept.envelope().value()))) {
+			return null;
+		}
+		return kept.envelope();
+	}
+
+	private @Nullable Kept kept(CallSite site, String backendKey) {
+		if (!this.degraded || site.settings().onBackendFailure() != FailurePolicy.CALL_THROUGH) {
+			return null;
+		}
+		Cache<String, Kept> values = this.caches.get(site.cache());
+		return (values != null) ? values.getIfPresent(backendKey) : null;
 	}
 
 	/** Whether {@code envelope} is still fresh now. */
@@ -180,11 +204,12 @@ final class DegradedTier {
 		if (!this.degraded) {
 			return;
 		}
-		Cache<String, Envelope> values = this.caches.computeIfAbsent(resolution.cache(),
+		Cache<String, Kept> values = this.caches.computeIfAbsent(resolution.cache(),
 				(cache) -> newCache(resolution.settings().localMaxSize()));
-		values.put(resolution.backendKey(), envelope);
+		Kept kept = new Kept(envelope, FailSafe.keptUntil(envelope, resolution.settings()));
+		values.put(resolution.backendKey(), kept);
 		if (this.changes.get() != stamp) {
-			values.asMap().remove(resolution.backendKey(), envelope);
+			values.asMap().remove(resolution.backendKey(), kept);
 		}
 	}
 
@@ -215,7 +240,7 @@ final class DegradedTier {
 
 	void evict(String cache, String backendKey) {
 		this.changes.incrementAndGet();
-		Cache<String, Envelope> values = this.caches.get(cache);
+		Cache<String, Kept> values = this.caches.get(cache);
 		if (values != null) {
 			values.invalidate(backendKey);
 		}
@@ -224,7 +249,7 @@ final class DegradedTier {
 
 	void evictAll(String cache) {
 		this.changes.incrementAndGet();
-		Cache<String, Envelope> values = this.caches.get(cache);
+		Cache<String, Kept> values = this.caches.get(cache);
 		if (values != null) {
 			values.invalidateAll();
 		}
@@ -235,30 +260,35 @@ final class DegradedTier {
 		return this.caches.values().stream().mapToLong(Cache::estimatedSize).sum();
 	}
 
-	// Entries leave memory once they may no longer be served; maintenance runs on the calling thread.
-	private Cache<String, Envelope> newCache(long maximumSize) {
+	// Entries leave memory once they may no longer be served, nor fall back on; maintenance
+	// runs on the calling thread.
+	private Cache<String, Kept> newCache(long maximumSize) {
 		return Caffeine.newBuilder()
 			.executor(Runnable::run)
 			.maximumSize(maximumSize)
-			.expireAfter(new Expiry<String, Envelope>() {
+			.expireAfter(new Expiry<String, Kept>() {
 
 				@Override
-				public long expireAfterCreate(String key, Envelope envelope, long currentTime) {
-					return untilUnservable(envelope);
+				public long expireAfterCreate(String key, Kept kept, long currentTime) {
+					return untilGone(kept);
 				}
 
 				@Override
-				public long expireAfterUpdate(String key, Envelope envelope, long currentTime, long currentDuration) {
-					return untilUnservable(envelope);
+				public long expireAfterUpdate(String key, Kept kept, long currentTime, long currentDuration) {
+					return untilGone(kept);
 				}
 
 				@Override
-				public long expireAfterRead(String key, Envelope envelope, long currentTime, long currentDuration) {
+				public long expireAfterRead(String key, Kept kept, long currentTime, long currentDuration) {
 					return currentDuration;
 				}
 
 			})
 			.build();
+	}
+
+	/** A value kept, and until when (epoch milliseconds): its stale-until, or the end of its fail-safe window. */
+	private record Kept(Envelope envelope, long keepUntil) {
 	}
 
 	/**
@@ -268,8 +298,8 @@ final class DegradedTier {
 	private record Reload(boolean running, long retryAt) {
 	}
 
-	private long untilUnservable(Envelope envelope) {
-		return TimeUnit.MILLISECONDS.toNanos(Math.max(0, envelope.staleUntil() - this.clock.millis()));
+	private long untilGone(Kept kept) {
+		return TimeUnit.MILLISECONDS.toNanos(Math.max(0, kept.keepUntil() - this.clock.millis()));
 	}
 
 }

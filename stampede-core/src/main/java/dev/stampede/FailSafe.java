@@ -58,6 +58,11 @@ final class FailSafe {
 				&& !(failure instanceof StampedeInterruptedException) && !Thread.currentThread().isInterrupted();
 	}
 
+	/** Until when a value is kept as a fallback: its stale-until, plus {@code fail-safe-ttl}. */
+	static long keptUntil(Envelope envelope, CacheSettings settings) {
+		return until(envelope, settings);
+	}
+
 	private static long until(Envelope envelope, CacheSettings settings) {
 		return saturatedAdd(envelope.staleUntil(), settings.failSafeTtl().toMillis());
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.stampede.backend.Slot;
@@ -333,7 +334,18 @@ final class LeaseLoop {
 		resolution.endAs(Outcome.CALL_THROUGH);
 		resolution.stats().record(CacheEvent.CALL_THROUGH);
 		if (kept == null) {
-			Object value = resolution.load();
+			Envelope fallback = this.degraded.fallback(resolution.site(), resolution.backendKey());
+			Object value;
+			try {
+				value = resolution.load();
+			}
+			catch (Throwable ex) {
+				Envelope throttled = throttledFallback(resolution, fallback, ex);
+				if (throttled == null) {
+					throw ex;
+				}
+				return throttled.value();
+			}
 			keepDegraded(resolution, value);
 			return value;
 		}
@@ -386,12 +398,37 @@ final class LeaseLoop {
 		}
 		resolution.endAs(Outcome.CALL_THROUGH);
 		resolution.stats().record(CacheEvent.CALL_THROUGH);
-		CompletableFuture<@Nullable Object> loaded = resolution.startLoad();
-		return loaded.whenComplete((value, failure) -> {
+		Envelope fallback = this.degraded.fallback(resolution.site(), resolution.backendKey());
+		return resolution.startLoad().handle((value, failure) -> {
 			if (failure == null) {
 				keepDegraded(resolution, value);
+				return CompletableFuture.completedFuture(value);
 			}
-		});
+			Envelope throttled = throttledFallback(resolution, fallback, Flights.unwrap(failure));
+			return (throttled != null) ? CompletableFuture.completedFuture(throttled.value())
+					: CompletableFuture.<@Nullable Object>failedFuture(Flights.unwrap(failure));
+		}).thenCompose(Function.identity());
+	}
+
+	/**
+	 * A call-through load failed while the backend fails: with a fail-safe value kept in
+	 * the degraded tier, the caller gets it, and it is kept fresh for
+	 * {@code fail-safe-throttle} so that the database is not asked again before then.
+	 * @return the fallback as kept, or {@code null} when there is none for this failure
+	 */
+	private @Nullable Envelope throttledFallback(Resolution resolution, @Nullable Envelope fallback,
+			Throwable failure) {
+		if (fallback == null || !FailSafe.covers(failure)) {
+			return null;
+		}
+		Envelope throttled = FailSafe.throttled(fallback, resolution.settings(), this.clock.millis());
+		if (throttled == null) {
+			return null;
+		}
+		this.degraded.keep(resolution, throttled, resolution.failedAt());
+		this.failures.servedFallback(resolution, failure);
+		resolution.endAs(Outcome.FAIL_SAFE);
+		return throttled;
 	}
 
 	// As an async refresh does, on the refresh pool; when its queue is full the caller reloads inline.

@@ -251,6 +251,58 @@ class DegradedTierTest {
 	}
 
 	@Test
+	void withFailSafeALoadThatFailsDuringTheOutageServesTheKeptValueAndIsNotRetriedBeforeTheThrottle() {
+		Stampede engine = engine(CacheSettings.from(settings(FailurePolicy.CALL_THROUGH, Duration.ZERO))
+			.failSafeTtl(Duration.ofMinutes(5))
+			.failSafeThrottle(Duration.ofSeconds(30))
+			.build());
+		this.down.set(true);
+		assertThat(engine.get("c", "k", () -> "last good")).isEqualTo("last good");
+		this.clock.advance(TTL.plusSeconds(1));
+		AtomicInteger loads = new AtomicInteger();
+		Loader<String, IllegalStateException> failing = () -> {
+			loads.incrementAndGet();
+			throw new IllegalStateException("the database is down too");
+		};
+		assertThat(engine.get("c", "k", failing)).isEqualTo("last good");
+		this.clock.advance(Duration.ofSeconds(20));
+		assertThat(engine.get("c", "k", failing)).isEqualTo("last good");
+		assertThat(loads).hasValue(1);
+		this.clock.advance(Duration.ofSeconds(11));
+		assertThat(engine.get("c", "k", failing)).isEqualTo("last good");
+		assertThat(loads).hasValue(2);
+		CacheStats stats = engine.inspection().stats("c");
+		assertThat(stats.calls(Outcome.FAIL_SAFE)).isEqualTo(2);
+		assertThat(stats.calls(Outcome.DEGRADED_HIT)).isEqualTo(1);
+	}
+
+	@Test
+	void withFailSafeAnAsynchronousLoadThatFailsDuringTheOutageServesTheKeptValue() throws Exception {
+		Stampede engine = engine(CacheSettings.from(settings(FailurePolicy.CALL_THROUGH, Duration.ZERO))
+			.failSafeTtl(Duration.ofMinutes(5))
+			.build());
+		this.down.set(true);
+		assertThat(engine.getAsync("c", "k", () -> CompletableFuture.completedFuture("last good"))
+			.get(10, TimeUnit.SECONDS)).isEqualTo("last good");
+		this.clock.advance(TTL.plusSeconds(1));
+		assertThat(engine.getAsync("c", "k",
+				() -> CompletableFuture.<String>failedFuture(new IllegalStateException("the database is down too")))
+			.get(10, TimeUnit.SECONDS)).isEqualTo("last good");
+		assertThat(engine.inspection().stats("c").calls(Outcome.FAIL_SAFE)).isEqualTo(1);
+	}
+
+	@Test
+	void withoutFailSafeALoadThatFailsPastTheStaleWindowThrows() {
+		Stampede engine = engine(settings(FailurePolicy.CALL_THROUGH, Duration.ZERO));
+		this.down.set(true);
+		assertThat(engine.get("c", "k", () -> "last good")).isEqualTo("last good");
+		this.clock.advance(TTL.plusSeconds(1));
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> engine.get("c", "k", () -> {
+			throw new IllegalStateException("the database is down too");
+		}));
+	}
+
+	@Test
 	void aCallSiteOfAnotherTypeIsNotHandedTheKeptValue() {
 		Stampede engine = engine(settings(FailurePolicy.CALL_THROUGH, Duration.ZERO));
 		this.down.set(true);
