@@ -98,7 +98,11 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 				this.settled = true;
 				this.resolution.endAs(Outcome.LOADED);
 				stopWaiting();
-				this.resolution.startLoad().whenComplete((value, failure) -> stored(won.token(), value, failure));
+				// The load may complete on a thread that must not block, such as an event loop:
+				// the write, a round trip to the backend, runs on the scheduler.
+				this.resolution.startLoad()
+					.whenCompleteAsync((value, failure) -> stored(won.token(), value, failure),
+							EngineThreads.orCallingThread(this.scheduler));
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
 				this.settled = true;
