@@ -139,8 +139,15 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	 */
 	public void prepare(Class<?> targetClass) {
 		ReflectionUtils.doWithMethods(targetClass, (method) -> operationOf(method, targetClass),
-				(method) -> AnnotatedElementUtils.hasAnnotation(method, StampedeProtected.class)
-						|| AnnotatedElementUtils.hasAnnotation(method, StampedeEvict.class));
+				StampedeInterceptor::isAnnotated);
+	}
+
+	// Compiler-made methods are left out: a bridge is called through the method it bridges,
+	// and the static body Kotlin writes beside an open suspending function
+	// (find$suspendImpl) is called by that function, inside the proxy's call.
+	static boolean isAnnotated(Method method) {
+		return !method.isSynthetic() && (AnnotatedElementUtils.hasAnnotation(method, StampedeProtected.class)
+				|| AnnotatedElementUtils.hasAnnotation(method, StampedeEvict.class));
 	}
 
 	private @Nullable Object protect(Protect protect, MethodInvocation invocation, @Nullable Object target,
