@@ -308,8 +308,13 @@ public final class StampedeInterceptor implements MethodInterceptor {
 				expression(protect.unless(), specific, element, "unless", origin), returnKind, reactive, origin);
 	}
 
+	// Spring adapts CompletionStage too, but futures keep a path of their own that needs no Reactor.
 	private static @Nullable ReactiveMethod reactive(Method method, String origin) {
-		return REACTOR_PRESENT ? ReactiveMethod.of(method, origin) : null;
+		Class<?> type = method.getReturnType();
+		if (!REACTOR_PRESENT || CompletionStage.class.isAssignableFrom(type) || Optional.class == type) {
+			return null;
+		}
+		return ReactiveMethod.of(method, origin);
 	}
 
 	// On the in-process backend any value works, so this would pass in development and
