@@ -186,10 +186,12 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		CompletableFuture<@Nullable Object> load = this.resolution.startLoad();
 		Runnable cancelTimeouts = load.isDone() ? () -> {
 		} : this.timeouts.schedule(this.resolution, won.fallback(), (outcome) -> timedOut(won, outcome, loadStart));
-		load.whenComplete((value, failure) -> {
+		// The load may complete on a thread that must not block, such as an event loop:
+		// the write, a round trip to the backend, runs on the scheduler.
+		load.whenCompleteAsync((value, failure) -> {
 			cancelTimeouts.run();
 			stored(won, value, (failure != null) ? Flights.unwrap(failure) : null);
-		});
+		}, EngineThreads.orCallingThread(this.scheduler));
 	}
 
 	private void timedOut(LeaseLoop.Won won, Outcome outcome, long loadStart) {

@@ -3,6 +3,7 @@ package dev.stampede;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -76,6 +77,23 @@ final class EngineThreads {
 	/** Most loads {@link #loads()} runs at once. */
 	int loadThreads() {
 		return this.loads.getMaximumPoolSize();
+	}
+
+	/**
+	 * An executor that runs each task on {@code executor}, or on the calling thread when
+	 * {@code executor} cannot take it (it was shut down, or could not start a thread): for
+	 * work that must run whatever happens, such as writing a loaded value or releasing its
+	 * lease.
+	 */
+	static Executor orCallingThread(Executor executor) {
+		return (task) -> {
+			try {
+				executor.execute(task);
+			}
+			catch (RuntimeException | Error ex) {
+				task.run();
+			}
+		};
 	}
 
 	/**

@@ -82,10 +82,12 @@ final class Refresher {
 		}
 		resolution.stats().leaseTaken(resolution.keyString());
 		if (resolution.isAsync()) {
-			// Nothing waits for it: the load's own completion stores the value.
+			// Nothing waits for it: the load's own completion stores the value, on the scheduler
+			// rather than on whatever thread completed the load.
 			resolution.startLoad()
-				.whenComplete((value, failure) -> finish(resolution, present, token, value,
-						(failure != null) ? Flights.unwrap(failure) : null));
+				.whenCompleteAsync((value, failure) -> finish(resolution, present, token, value,
+						(failure != null) ? Flights.unwrap(failure) : null),
+						EngineThreads.orCallingThread(this.threads.scheduler()));
 			return new LeaseLoop.Done(current, servedAs);
 		}
 		if (resolution.settings().refresh() == RefreshMode.ASYNC) {

@@ -307,11 +307,31 @@ public final class Stampede implements AutoCloseable {
 	 * {@link #getAsync(String, Object, Supplier)} does, for a resolved call site.
 	 * @param storeIf decides whether a loaded value is stored
 	 */
-	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> getAsync(CallSite site, Object key,
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
+		CacheKeys.GenerationPrefix prefix = this.generations.prefixWithoutWaiting(site, this.threads.scheduler());
+		if (prefix != null) {
+			return getAsync(site, key, loader, storeIf, prefix);
+		}
+		// Learning the generation is a round trip to the backend: on the engine's threads,
+		// never the caller's, which may be an event loop.
+		try {
+			return CompletableFuture
+				.supplyAsync(() -> this.<T>getAsync(site, key, loader, storeIf, this.generations.prefix(site)),
+						this.threads.scheduler())
+				.thenCompose(Function.identity());
+		}
+		catch (RuntimeException | Error ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> getAsync(CallSite site, Object key,
+			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf,
+			CacheKeys.GenerationPrefix prefix) {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
+		String backendKey = this.keys.backendKey(prefix, keyString);
 		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return CompletableFuture.completedFuture((T) hit.value());
