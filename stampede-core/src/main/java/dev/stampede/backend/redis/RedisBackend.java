@@ -65,7 +65,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * Key events travel on pub/sub channels {@code stampede:lease-ended:<cache>} and
  * {@code stampede:evicted:<cache>}, to which each backend instance subscribes once
  * with a pattern. The script that writes a value or releases a lease publishes in the
- * same step, before the holder hears back.
+ * same step, before the holder hears back; an eviction is published by a script on the
+ * evicted key, so on a cluster the key's own master publishes it. Redis Cluster
+ * forwards every message to every node, so an instance hears them whichever node it
+ * subscribed on.
  */
 public final class RedisBackend extends KeyValueBackend {
 
@@ -114,6 +117,12 @@ public final class RedisBackend extends KeyValueBackend {
 			redis.call('DEL', KEYS[1])
 			if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], KEYS[1]) end
 			return 1
+			""", Long.class);
+
+	// ARGV: the channel. On a cluster it runs on the key's master, which the key's eviction
+	// just reached, rather than on whichever node takes keyless commands.
+	private static final RedisScript<Long> PUBLISH_KEY = RedisScript.of("""
+			return redis.call('PUBLISH', ARGV[1], KEYS[1])
 			""", Long.class);
 
 	private static final RedisScript<Long> INCREMENT = RedisScript.of("""
@@ -219,7 +228,7 @@ public final class RedisBackend extends KeyValueBackend {
 
 	@Override
 	protected void publish(KeyEvent event, String cache, String key) {
-		call("PUBLISH", key, null, (redis) -> redis.publish(bytes(channel(event, cache)), bytes(key)));
+		evaluate(PUBLISH_KEY, key, null, bytes(channel(event, cache)));
 	}
 
 	@Override
