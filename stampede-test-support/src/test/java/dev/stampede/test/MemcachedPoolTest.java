@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import dev.stampede.CacheKeys;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The memcached backend on a pool of three servers, whose keys the client spreads by
@@ -48,11 +50,11 @@ class MemcachedPoolTest extends EngineSuite {
 
 	private final Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
 
-	// Long enough that a busy machine times nothing out: the servers that live answer every operation.
+	// Long enough that a busy machine times out no operation of the servers that live.
 	@Override
 	protected StampedeBackend createBackend() {
 		return MemcachedBackend.connect(servers().stream().map(ServerProcess::address).collect(Collectors.joining(",")),
-				Duration.ofSeconds(2), Duration.ofSeconds(1), new JdkSerializationCodec(null));
+				Duration.ofSeconds(1), Duration.ofSeconds(1), new JdkSerializationCodec(null));
 	}
 
 	@Test
@@ -61,8 +63,13 @@ class MemcachedPoolTest extends EngineSuite {
 			.onBackendFailure(FailurePolicy.CALL_THROUGH)
 			.build();
 		MemcachedBackend backend = (MemcachedBackend) createBackend();
+		MemcachedBackend other = (MemcachedBackend) createBackend();
 		// Two engines with clients of their own, as two JVMs would have.
-		List<Stampede> engines = List.of(engine(backend, settings), engine(createBackend(), settings));
+		List<Stampede> engines = List.of(engine(backend, settings), engine(other, settings));
+		// A client adds a server to its ring once connected, which may come just after it was built.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> backend.getClient().getAvailableServers().size() == 3
+					&& other.getClient().getAvailableServers().size() == 3);
 		for (int i = 0; i < KEYS; i++) {
 			String key = "key-" + i;
 			assertThat(engines.get(0).get(CACHE, key, () -> load(key))).isEqualTo("value of " + key);
@@ -84,22 +91,25 @@ class MemcachedPoolTest extends EngineSuite {
 			.orElseThrow();
 		List<String> moved = keysByServer.get(victim.port());
 		CountDownLatch running = new CountDownLatch(200);
+		AtomicLong killedAt = new AtomicLong();
 		AtomicInteger callers = new AtomicInteger();
 		Thread saboteur = new Thread(() -> {
 			try {
 				running.await();
 				victim.kill();
+				killedAt.set(System.nanoTime());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 		});
 		saboteur.start();
+		// Callers go on for a second and a half after the kill, long enough to outlast the
+		// operations that the dying connection leaves unanswered until they time out.
 		List<CallResult> outcomes = Stampedes.run(16, () -> {
 			Stampede engine = engines.get(callers.getAndIncrement() % engines.size());
 			List<String> wrong = new ArrayList<>();
-			long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-			while (System.nanoTime() < end) {
+			while (killedAt.get() == 0 || System.nanoTime() - killedAt.get() < Duration.ofMillis(1500).toNanos()) {
 				String key = "key-" + ThreadLocalRandom.current().nextInt(KEYS);
 				Object value = engine.get(CACHE, key, () -> load(key));
 				if (!("value of " + key).equals(value)) {
@@ -113,6 +123,13 @@ class MemcachedPoolTest extends EngineSuite {
 		assertThat(victim.isRunning()).isFalse();
 		assertThat(outcomes).extracting(CallResult::failure).containsOnlyNulls();
 		assertThat(outcomes).extracting(CallResult::value).allSatisfy((wrong) -> assertThat((List<?>) wrong).isEmpty());
+		// Every key read once more by each engine, so that a key no caller happened to read since the kill counts too.
+		for (Stampede engine : engines) {
+			for (int i = 0; i < KEYS; i++) {
+				String key = "key-" + i;
+				assertThat(engine.get(CACHE, key, () -> load(key))).isEqualTo("value of " + key);
+			}
+		}
 		Map<String, Integer> loadsPerKey = this.loads.entrySet()
 			.stream()
 			.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().get()));
