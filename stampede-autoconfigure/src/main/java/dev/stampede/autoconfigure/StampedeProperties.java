@@ -57,6 +57,8 @@ public class StampedeProperties {
 
 	private final Memcached memcached = new Memcached();
 
+	private final Redis redis = new Redis();
+
 	private final Local local = new Local();
 
 	/**
@@ -121,6 +123,10 @@ public class StampedeProperties {
 
 	public Memcached getMemcached() {
 		return this.memcached;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
 	}
 
 	public Local getLocal() {
@@ -206,6 +212,26 @@ public class StampedeProperties {
 
 		public void setConnectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
+		}
+
+	}
+
+	/** Stampede's use of the application's Redis connection (spring.data.redis.*). */
+	public static class Redis {
+
+		/**
+		 * How long Stampede waits for one Redis operation before it counts as a backend
+		 * failure, whatever spring.data.redis.timeout allows the application's own
+		 * commands.
+		 */
+		private Duration opTimeout = Duration.ofMillis(500);
+
+		public Duration getOpTimeout() {
+			return this.opTimeout;
+		}
+
+		public void setOpTimeout(Duration opTimeout) {
+			this.opTimeout = opTimeout;
 		}
 
 	}

@@ -34,7 +34,7 @@ class ConfigurationMetadataTests {
 
 	private static final List<String> DOCUMENTED_KEYS = List.of("stampede.enabled", "stampede.backend",
 			"stampede.key-prefix", "stampede.memcached.servers", "stampede.memcached.op-timeout",
-			"stampede.memcached.connect-timeout", "stampede.local.maximum-size", "stampede.defaults.ttl",
+			"stampede.memcached.connect-timeout", "stampede.redis.op-timeout", "stampede.local.maximum-size", "stampede.defaults.ttl",
 			"stampede.defaults.stale-ttl", "stampede.defaults.lease-ttl", "stampede.defaults.max-wait",
 			"stampede.defaults.backoff.initial", "stampede.defaults.backoff.max",
 			"stampede.defaults.backoff.multiplier", "stampede.defaults.backoff.jitter",

@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * Protected calls while a backend's server is killed, paused or restarted: they keep
  * working, or fail clearly, and never wait past their bounds. A backend passes by
  * extending this class with a server registered per test (an instance field), since
- * every test harms it.
+ * every test harms it, or per class when starting one costs seconds: the extension then
+ * brings back what a test harmed, and the subclass empties the server before each test.
  */
 public abstract class OutageContract {
 
@@ -54,7 +55,7 @@ public abstract class OutageContract {
 	private Stampede engine;
 
 	/** The server the backend talks to. */
-	protected abstract ServerProcess server();
+	protected abstract TestServer server();
 
 	/** Creates a backend connected to {@link #server()}, whose operations time out after 500 ms. */
 	protected abstract StampedeBackend connect();

@@ -142,7 +142,7 @@ public abstract class SharedStoreBackendContract extends BackendContract {
 	 * longer than the test does for an answer, so every caller is still waiting when
 	 * it is interrupted.
 	 */
-	protected static void assertInterruptedCallersLeaveTheCircuitClosed(StampedeBackend patient, ServerProcess server)
+	protected static void assertInterruptedCallersLeaveTheCircuitClosed(StampedeBackend patient, TestServer server)
 			throws Exception {
 		CircuitBreakingBackend circuit = new CircuitBreakingBackend(patient, 3, Duration.ofMinutes(1));
 		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);
