@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * Commands, one per line, instants in epoch milliseconds:
  * <ul>
  * <li>{@code cold <key> <start>}: every thread reads {@code key} once at {@code start}</li>
- * <li>{@code prime <prefix> <keys>}: one thread reads each of the keys once, untimed</li>
+ * <li>{@code prime <prefix> <keys>}: one thread reads each of the keys once, untimed, trying
+ * a failed read again a few times</li>
  * <li>{@code hot <prefix> <keys> <start> <end>}: every thread reads random keys until {@code end}</li>
  * <li>{@code fault <prefix> <keys> <start> <from> <to> <end>}: as {@code hot}; three more
  * answers, {@code before}, {@code during} and {@code after}, split the run at the
@@ -52,6 +53,10 @@ public final class Worker {
 
 	/** Highest latency a histogram tracks, in microseconds. */
 	public static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
+
+	private static final int PRIME_ATTEMPTS = 5;
+
+	private static final long PRIME_RETRY_DELAY_MILLIS = 200;
 
 	private final Reader reader;
 
@@ -119,9 +124,24 @@ public final class Worker {
 		return (random) -> prefix + "-" + random.nextInt(keys);
 	}
 
-	private void prime(String prefix, int keys) {
+	// A read may fail while priming, as a connection's first handshake can on a busy machine:
+	// it is tried again a few times, since the measured phases expect the keys cached.
+	private void prime(String prefix, int keys) throws InterruptedException {
 		for (int i = 0; i < keys; i++) {
-			this.reader.read(prefix + "-" + i);
+			String key = prefix + "-" + i;
+			for (int attempt = 1;; attempt++) {
+				try {
+					this.reader.read(key);
+					break;
+				}
+				catch (RuntimeException ex) {
+					if (attempt == PRIME_ATTEMPTS) {
+						throw ex;
+					}
+					System.err.println("Priming " + key + " failed, trying again: " + ex);
+					Thread.sleep(PRIME_RETRY_DELAY_MILLIS);
+				}
+			}
 		}
 		answer("primed");
 	}

@@ -6,14 +6,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class WorkerTests {
 
@@ -59,6 +62,35 @@ class WorkerTests {
 		assertThat(Long.parseLong(done[3])).as("errors: the calls of k-3").isBetween(1L, calls - 1);
 		assertThat(Worker.decode(done[5]).getTotalCount()).isEqualTo(calls);
 		assertThat(keys).containsExactlyInAnyOrder("k-0", "k-1", "k-2", "k-3");
+	}
+
+	@Test
+	void primeReadsAFailingKeyAgainUntilItIsCached() throws Exception {
+		Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+		Worker worker = new Worker((key) -> {
+			if (reads.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet() <= 2 && key.equals("k-1")) {
+				throw new IllegalStateException("connection initialization timed out");
+			}
+			return Product.of(key);
+		}, this.database, 1);
+
+		List<String> answers = serve(worker, "prime k 2\n");
+
+		assertThat(answers.get(1)).isEqualTo(Worker.PREFIX + " primed");
+		assertThat(reads.get("k-0")).hasValue(1);
+		assertThat(reads.get("k-1")).hasValue(3);
+	}
+
+	@Test
+	void primeGivesUpOnAKeyThatKeepsFailing() {
+		AtomicInteger reads = new AtomicInteger();
+		Worker worker = new Worker((key) -> {
+			reads.incrementAndGet();
+			throw new IllegalStateException("server gone");
+		}, this.database, 1);
+
+		assertThatIllegalStateException().isThrownBy(() -> serve(worker, "prime k 1\n")).withMessage("server gone");
+		assertThat(reads).hasValue(5);
 	}
 
 	@Test
