@@ -9,20 +9,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import dev.stampede.benchmarks.harness.FaultPhase;
 import dev.stampede.benchmarks.harness.Phase;
+import dev.stampede.benchmarks.harness.PhaseKind;
 import dev.stampede.benchmarks.harness.StampedeHarness;
 import dev.stampede.benchmarks.harness.Variant;
 import dev.stampede.benchmarks.hitpath.CpuTimeProfiler;
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -36,8 +42,6 @@ import org.openjdk.jmh.results.RunResult;
  */
 final class BenchmarkReport {
 
-	private static final String COMMAND = "scripts/benchmarks.sh";
-
 	private static final int PANEL_WIDTH = 840;
 
 	private static final int PANEL_HEIGHT = 460;
@@ -50,33 +54,46 @@ final class BenchmarkReport {
 
 	private final List<StampedeHarness.Result> harness;
 
-	private final LocalDate date;
+	private final Run run;
 
 	private final int cores;
 
-	private final Duration took;
+	/**
+	 * Where and how the run went.
+	 * @param command the command that ran it
+	 * @param date when it ran
+	 * @param commit the code it measured, as {@code git describe} names it
+	 * @param took how long it took
+	 * @param loadBefore the machine's one-minute load average before it began
+	 * @param loadAfter the same when it ended
+	 */
+	record Run(String command, LocalDate date, String commit, Duration took, double loadBefore, double loadAfter) {
+
+	}
 
 	BenchmarkReport(Collection<RunResult> hitPath, StampedeHarness.Settings settings,
-			List<StampedeHarness.Result> harness, LocalDate date, int cores, Duration took) {
+			List<StampedeHarness.Result> harness, Run run, int cores) {
 		this.hitPath = hitPath;
 		this.settings = settings;
 		this.harness = harness;
-		this.date = date;
+		this.run = run;
 		this.cores = cores;
-		this.took = took;
 	}
 
-	void writeMarkdown(Path file) throws IOException {
+	/** Writes the tables; {@code plot} names the plot beside {@code file} that the page shows. */
+	void writeMarkdown(Path file, String plot) throws IOException {
 		StringBuilder page = new StringBuilder();
 		page.append("# Benchmark results\n\n");
-		page.append(String.format(Locale.ROOT, "`%s`, run on %s on %d cores (%s), Java %s; the whole run took %d s.%n%n",
-				COMMAND, this.date, this.cores, cpuModel(), System.getProperty("java.version"), this.took.toSeconds()));
+		page.append(String.format(Locale.ROOT, "`%s`, run on %s at %s on %d cores (%s), Java %s; the whole run took "
+				+ "%d s. One-minute load average: %.2f before the run, %.2f after it.%n%n", this.run.command(),
+				this.run.date(), this.run.commit(), this.cores, cpuModel(), System.getProperty("java.version"),
+				this.run.took().toSeconds(), this.run.loadBefore(), this.run.loadAfter()));
 		if (!this.hitPath.isEmpty()) {
 			appendHitPath(page);
 		}
 		if (!this.harness.isEmpty()) {
 			appendHarness(page);
-			page.append("![Loads per cold round, loads per expiry window and p99 latency per variant](results.png)\n");
+			page.append("![The harness's phases per variant: database loads and latencies](").append(plot).append(")\n");
 		}
 		Files.writeString(file, page, StandardCharsets.UTF_8);
 	}
@@ -154,44 +171,36 @@ final class BenchmarkReport {
 
 	private void appendHarness(StringBuilder page) {
 		StampedeHarness.Settings s = this.settings;
+		Set<PhaseKind> phases = s.phases();
 		page.append("## Stampede harness\n\n");
-		page.append(String.format(Locale.ROOT, "%d JVMs × %d threads per variant; every database query takes %d ms. "
-				+ "*cold*: %d rounds, all %d callers read one cold key at the same instant. *hit*: %d s of random "
-				+ "reads of %d keys that stay cached (the hit path under this load). *hot*: %d s of random reads of "
-				+ "%d keys with a %d ms TTL, %.0f expiry windows. Commands are those the cache server counted "
-				+ "(memcached `stats`, Redis `INFO commandstats`) over the phase, per call.%n%n",
-				s.jvms(), s.threads(), s.queryTime().toMillis(), s.rounds(), s.jvms() * s.threads(),
-				s.hitTime().toSeconds(), s.hotKeys(), s.hotTime().toSeconds(), s.hotKeys(), s.ttl().toMillis(),
-				s.hotWindows()));
-		page.append("### Cold key, everyone at once\n\n");
-		page.append("| variant | database loads per round | p50 ms | p99 ms | max ms | commands per call | errors |\n");
-		page.append("|---|---|---|---|---|---|---|\n");
-		for (StampedeHarness.Result result : this.harness) {
-			Phase cold = result.cold();
-			String loads = result.coldRounds().stream().map((round) -> Long.toString(round.loads()))
-				.collect(Collectors.joining(", "));
-			page.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.2f | %d |%n",
-					result.variant().label(), loads, cold.millisAt(50), cold.millisAt(99), cold.millisAt(100),
-					cold.commandsPerCall(), cold.errors()));
+		page.append(String.format(Locale.ROOT, "%d JVMs × %d threads per variant; every database query takes %d ms.",
+				s.jvms(), s.threads(), s.queryTime().toMillis()));
+		if (phases.contains(PhaseKind.COLD)) {
+			page.append(String.format(Locale.ROOT, " *cold*: %d rounds, all %d callers read one cold key at the same "
+					+ "instant.", s.rounds(), s.jvms() * s.threads()));
 		}
-		page.append("\n### Hot keys that keep expiring\n\n");
-		page.append("| variant | hit p99 ms | hot p50 ms | hot p99 ms | hot p99 / hit p99 | hot max ms "
-				+ "| calls ≥ one query per 10 000, hit / hot | loads per expiry window | hot calls/s "
-				+ "| commands per call | errors |\n");
-		page.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-		for (StampedeHarness.Result result : this.harness) {
-			Phase hit = result.hit();
-			Phase hot = result.hot();
-			page.append(String.format(Locale.ROOT,
-					"| %s | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f / %.1f | %.2f | %,.0f | %.2f | %d |%n",
-					result.variant().label(), hit.millisAt(99), hot.millisAt(50), hot.millisAt(99),
-					hot.millisAt(99) / hit.millisAt(99), hot.millisAt(100), perTenThousand(hit), perTenThousand(hot),
-					hot.loads() / s.hotWindows(), hot.throughput(), hot.commandsPerCall(), hot.errors() + hit.errors()));
+		if (phases.contains(PhaseKind.HIT)) {
+			page.append(String.format(Locale.ROOT, " *hit*: %d s of random reads of %d keys that stay cached (the hit "
+					+ "path under this load).", s.hitTime().toSeconds(), s.hotKeys()));
 		}
-		page.append(String.format(Locale.ROOT, "%nA call of %d ms or more took at least as long as a database query: it "
-				+ "waited for a load, or for a CPU shared by %d callers: the hit phase, where nothing expires, "
-				+ "shows how often the machine alone causes that.%n%n", s.queryTime().toMillis(),
-				s.jvms() * s.threads()));
+		if (phases.contains(PhaseKind.HOT)) {
+			page.append(String.format(Locale.ROOT, " *hot*: %d s of random reads of %d keys with a %d ms TTL, %.0f "
+					+ "expiry windows.", s.hotTime().toSeconds(), s.hotKeys(), s.ttl().toMillis(), s.hotWindows()));
+		}
+		if (phases.stream().anyMatch((phase) -> !phase.isFault())) {
+			page.append(" Commands are those the cache server counted (memcached `stats`, Redis `INFO commandstats`) "
+					+ "over the phase, per call.");
+		}
+		page.append("\n\n");
+		if (phases.contains(PhaseKind.COLD)) {
+			appendCold(page);
+		}
+		if (phases.contains(PhaseKind.HIT) || phases.contains(PhaseKind.HOT)) {
+			appendHot(page);
+		}
+		if (phases.stream().anyMatch(PhaseKind::isFault)) {
+			appendFaults(page);
+		}
 		if (this.harness.stream().anyMatch((result) -> result.variant() == Variant.REDISSON)) {
 			page.append("Redisson runs `RedissonSpringCacheManager` with the same TTLs and Java serialization, "
 					+ "Redisson's defaults otherwise. A `sync` miss takes `RLock.lock()` on the key and reads it "
@@ -201,38 +210,187 @@ final class BenchmarkReport {
 		}
 	}
 
+	private void appendCold(StringBuilder page) {
+		page.append("### Cold key, everyone at once\n\n");
+		page.append("| variant | database loads per round | p50 ms | p99 ms | max ms | commands per call | errors |\n");
+		page.append("|---|---|---|---|---|---|---|\n");
+		for (StampedeHarness.Result result : this.harness) {
+			Phase cold = Objects.requireNonNull(result.cold());
+			String loads = result.coldRounds().stream().map((round) -> Long.toString(round.loads()))
+				.collect(Collectors.joining(", "));
+			page.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.2f | %d |%n",
+					result.variant().label(), loads, cold.millisAt(50), cold.millisAt(99), cold.millisAt(100),
+					cold.commandsPerCall(), cold.errors()));
+		}
+		page.append("\n");
+	}
+
+	// The hit phase is the yardstick of the hot one; a run may have either alone.
+	private void appendHot(StringBuilder page) {
+		page.append("### Hot keys that keep expiring\n\n");
+		page.append("| variant | hit p99 ms | hot p50 ms | hot p99 ms | hot p99 / hit p99 | hot max ms "
+				+ "| calls ≥ one query per 10 000, hit / hot | loads per expiry window | hot calls/s "
+				+ "| commands per call | errors |\n");
+		page.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (StampedeHarness.Result result : this.harness) {
+			Phase hit = result.hit();
+			Phase hot = result.hot();
+			String ratio = (hit != null && hot != null)
+					? String.format(Locale.ROOT, "%.2f", hot.millisAt(99) / hit.millisAt(99)) : "-";
+			long errors = ((hit != null) ? hit.errors() : 0) + ((hot != null) ? hot.errors() : 0);
+			page.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %d |%n",
+					result.variant().label(), cell(hit, "%.2f", (phase) -> phase.millisAt(99)),
+					cell(hot, "%.2f", (phase) -> phase.millisAt(50)), cell(hot, "%.2f", (phase) -> phase.millisAt(99)),
+					ratio, cell(hot, "%.1f", (phase) -> phase.millisAt(100)), cell(hit, "%.1f", this::perTenThousand),
+					cell(hot, "%.1f", this::perTenThousand),
+					cell(hot, "%.2f", (phase) -> phase.loads() / this.settings.hotWindows()),
+					cell(hot, "%,.0f", Phase::throughput), cell(hot, "%.2f", Phase::commandsPerCall), errors));
+		}
+		page.append(String.format(Locale.ROOT, "%nA call of %d ms or more took at least as long as a database query: it "
+				+ "waited for a load, or for a CPU shared by %d callers: the hit phase, where nothing expires, "
+				+ "shows how often the machine alone causes that.%n%n", this.settings.queryTime().toMillis(),
+				this.settings.jvms() * this.settings.threads()));
+	}
+
+	private static String cell(@Nullable Phase phase, String format, ToDoubleFunction<Phase> value) {
+		return (phase != null) ? String.format(Locale.ROOT, format, value.applyAsDouble(phase)) : "-";
+	}
+
+	private void appendFaults(StringBuilder page) {
+		StampedeHarness.Settings s = this.settings;
+		page.append(String.format(Locale.ROOT, "*pause* and *kill*: %s of random reads of %d keys with a %s TTL, as "
+				+ "in the hot phase. After %s (one TTL: *before*) the harness freezes the variant's cache server with "
+				+ "SIGSTOP (*pause*) or kills it with SIGKILL (*kill*) for %s (*in* the fault), then resumes it, or "
+				+ "starts it again on the same port, empty, and the callers read on for %s (two TTLs: *after*). "
+				+ "Loads are counted where they began and divided by the key-expiry windows of that time (keys × time "
+				+ "/ TTL: %.0f before, %.0f in the fault, %.0f after); a call is *in* the fault when it was in "
+				+ "progress at some instant of it, *after* when it began after it. *Load*: the machine's one-minute "
+				+ "load average as the phase ended, this run's own JVMs included, on %d cores.%n%n",
+				time(s.faultPhaseTime()), s.hotKeys(), time(s.ttl()), time(s.faultLead()), time(s.faultTime()),
+				time(s.faultRecovery()), s.windows(s.faultLead()), s.windows(s.faultTime()),
+				s.windows(s.faultRecovery()), this.cores));
+		for (PhaseKind kind : s.phases()) {
+			if (!kind.isFault()) {
+				continue;
+			}
+			page.append((kind == PhaseKind.PAUSE) ? "### Cache server paused (SIGSTOP) for " + time(s.faultTime())
+					: "### Cache server killed (SIGKILL) for " + time(s.faultTime()) + ", then started again, empty");
+			page.append("\n\n");
+			page.append("| variant | loads per window, before / in / after the fault | loads in the fault / in all "
+					+ "| p99 ms in the fault | max ms in the fault | max ms after | calls in the fault "
+					+ "| errors before / in / after | load |\n");
+			page.append("|---|---|---|---|---|---|---|---|---|\n");
+			for (StampedeHarness.Result result : this.harness) {
+				FaultPhase fault = Objects.requireNonNull(result.fault(kind));
+				Phase before = fault.before();
+				Phase during = fault.during();
+				Phase after = fault.after();
+				page.append(String.format(Locale.ROOT,
+						"| %s | %.2f / %.2f / %.2f | %d / %d | %.1f | %.1f | %.1f | %,d | %,d / %,d / %,d | %.1f |%n",
+						result.variant().label(), before.loads() / s.windows(s.faultLead()),
+						during.loads() / s.windows(s.faultTime()), after.loads() / s.windows(s.faultRecovery()),
+						during.loads(), fault.whole().loads(), during.millisAt(99), during.millisAt(100),
+						after.millisAt(100), during.calls(), before.errors(), during.errors(), after.errors(),
+						fault.loadAverage()));
+			}
+			page.append("\n");
+		}
+	}
+
+	private static String time(Duration time) {
+		long millis = time.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + " s" : millis + " ms";
+	}
+
 	private double perTenThousand(Phase phase) {
 		return (phase.calls() == 0) ? 0 : phase.callsSlowerThan(this.settings.queryTime()) * 10_000.0 / phase.calls();
 	}
 
 	void writePlot(Path file) throws IOException {
+		Set<PhaseKind> phases = this.settings.phases();
 		List<String> labels = this.harness.stream().map((result) -> result.variant().shortLabel()).toList();
-		CategoryChart cold = chart("Database loads per cold round (mean)", "loads", PANEL_WIDTH);
-		cold.addSeries("loads", labels, this.harness.stream()
-			.map((result) -> (double) result.cold().loads() / result.coldRounds().size())
-			.toList());
-		CategoryChart windows = chart("Database loads per expiry window, hot keys", "loads", PANEL_WIDTH);
-		windows.addSeries("loads", labels,
-				this.harness.stream().map((result) -> result.hot().loads() / this.settings.hotWindows()).toList());
-		// p99s span the hit path's milliseconds to the locking writer's seconds: on a linear axis the
-		// short bars and their labels shrink to nothing, so this panel is logarithmic and twice as wide.
-		List<Double> hit = this.harness.stream().map((result) -> p99(result.hit())).toList();
-		List<Double> hot = this.harness.stream().map((result) -> p99(result.hot())).toList();
-		CategoryChart latency = chart("p99 latency (ms, log scale)", "ms", 2 * PANEL_WIDTH);
-		latency.addSeries("hit", labels, hit);
-		latency.addSeries("hot", labels, hot);
-		CategoryStyler styler = latency.getStyler();
-		styler.setLegendVisible(true);
-		styler.setYAxisLogarithmic(true);
-		styler.setYAxisMin(decadeBelow(Stream.concat(hit.stream(), hot.stream()).min(Double::compare).orElse(1.0)));
-		styler.setDecimalPattern("#,##0.#");
-		BufferedImage plot = new BufferedImage(2 * PANEL_WIDTH, 2 * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+		List<CategoryChart> loadPanels = new ArrayList<>();
+		if (phases.contains(PhaseKind.COLD)) {
+			CategoryChart cold = chart("Database loads per cold round (mean)", "loads", PANEL_WIDTH);
+			cold.addSeries("loads", labels, this.harness.stream()
+				.map((result) -> (double) Objects.requireNonNull(result.cold()).loads() / result.coldRounds().size())
+				.toList());
+			loadPanels.add(cold);
+		}
+		if (phases.contains(PhaseKind.HOT)) {
+			CategoryChart windows = chart("Database loads per expiry window, hot keys", "loads", PANEL_WIDTH);
+			windows.addSeries("loads", labels, this.harness.stream()
+				.map((result) -> Objects.requireNonNull(result.hot()).loads() / this.settings.hotWindows())
+				.toList());
+			loadPanels.add(windows);
+		}
+		List<CategoryChart> rows = new ArrayList<>();
+		if (phases.contains(PhaseKind.HIT) || phases.contains(PhaseKind.HOT)) {
+			// p99s span the hit path's milliseconds to the locking writer's seconds: on a linear axis the
+			// short bars and their labels shrink to nothing, so this panel is logarithmic and twice as wide.
+			CategoryChart latency = chart("p99 latency (ms, log scale)", "ms", 2 * PANEL_WIDTH);
+			List<Double> all = new ArrayList<>();
+			if (phases.contains(PhaseKind.HIT)) {
+				all.addAll(addSeries(latency, "hit", labels, (result) -> p99(Objects.requireNonNull(result.hit()))));
+			}
+			if (phases.contains(PhaseKind.HOT)) {
+				all.addAll(addSeries(latency, "hot", labels, (result) -> p99(Objects.requireNonNull(result.hot()))));
+			}
+			logarithmic(latency, all);
+			rows.add(latency);
+		}
+		List<PhaseKind> faults = phases.stream().filter(PhaseKind::isFault).toList();
+		if (!faults.isEmpty()) {
+			CategoryChart loads = chart("Database loads per key-expiry window while the cache server is away",
+					"loads", 2 * PANEL_WIDTH);
+			CategoryChart slowest = chart("Slowest call while the cache server is away (ms, log scale)", "ms",
+					2 * PANEL_WIDTH);
+			List<Double> all = new ArrayList<>();
+			for (PhaseKind kind : faults) {
+				String name = (kind == PhaseKind.PAUSE) ? "paused" : "killed";
+				addSeries(loads, name, labels, (result) -> Objects.requireNonNull(result.fault(kind)).during().loads()
+						/ this.settings.windows(this.settings.faultTime()));
+				all.addAll(addSeries(slowest, name, labels,
+						(result) -> Math.max(Objects.requireNonNull(result.fault(kind)).during().millisAt(100), 0.001)));
+			}
+			loads.getStyler().setLegendVisible(true);
+			logarithmic(slowest, all);
+			rows.add(loads);
+			rows.add(slowest);
+		}
+		int height = ((loadPanels.isEmpty()) ? 0 : PANEL_HEIGHT) + rows.size() * PANEL_HEIGHT;
+		BufferedImage plot = new BufferedImage(2 * PANEL_WIDTH, height, BufferedImage.TYPE_INT_RGB);
 		Graphics2D graphics = plot.createGraphics();
-		graphics.drawImage(BitmapEncoder.getBufferedImage(cold), 0, 0, null);
-		graphics.drawImage(BitmapEncoder.getBufferedImage(windows), PANEL_WIDTH, 0, null);
-		graphics.drawImage(BitmapEncoder.getBufferedImage(latency), 0, PANEL_HEIGHT, null);
+		graphics.setColor(Color.WHITE);
+		graphics.fillRect(0, 0, plot.getWidth(), plot.getHeight());
+		int y = 0;
+		if (!loadPanels.isEmpty()) {
+			for (int i = 0; i < loadPanels.size(); i++) {
+				graphics.drawImage(BitmapEncoder.getBufferedImage(loadPanels.get(i)), i * PANEL_WIDTH, 0, null);
+			}
+			y += PANEL_HEIGHT;
+		}
+		for (CategoryChart row : rows) {
+			graphics.drawImage(BitmapEncoder.getBufferedImage(row), 0, y, null);
+			y += PANEL_HEIGHT;
+		}
 		graphics.dispose();
 		ImageIO.write(plot, "png", file.toFile());
+	}
+
+	private List<Double> addSeries(CategoryChart chart, String name, List<String> labels,
+			ToDoubleFunction<StampedeHarness.Result> value) {
+		List<Double> values = this.harness.stream().map(value::applyAsDouble).toList();
+		chart.addSeries(name, labels, values);
+		return values;
+	}
+
+	private static void logarithmic(CategoryChart chart, List<Double> values) {
+		CategoryStyler styler = chart.getStyler();
+		styler.setLegendVisible(true);
+		styler.setYAxisLogarithmic(true);
+		styler.setYAxisMin(decadeBelow(values.stream().min(Double::compare).orElse(1.0)));
+		styler.setDecimalPattern("#,##0.#");
 	}
 
 	// A logarithmic axis cannot show zero; 1 µs is the latency histograms' resolution.

@@ -1,5 +1,8 @@
 package dev.stampede.benchmarks;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.stampede.benchmarks.harness.StampedeHarness;
 import dev.stampede.benchmarks.harness.Variant;
@@ -29,12 +33,21 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * leaves out JMH, {@code benchmarks.hit-path.stores} (comma-separated) narrows the hit
  * path to some stores, {@code benchmarks.hit-path.gc=true} adds JMH's GC profiler,
  * whose bytes allocated per call the report adds to each row, and
- * {@code benchmarks.hit-path.cpu=true} the CPU time per call of {@link CpuTimeProfiler}; the
- * {@code harness.*} properties of {@link StampedeHarness.Settings} tune the harness.
- * Through Maven, each is a property of the same name:
+ * {@code benchmarks.hit-path.cpu=true} the CPU time per call of {@link CpuTimeProfiler};
+ * {@code benchmarks.report} names the files instead of {@code results}, so that a run
+ * of some phases leaves the full run's files alone. The {@code harness.*} properties of
+ * {@link StampedeHarness.Settings} tune the harness; {@code harness.phases} picks its
+ * phases. Through Maven, each is a property of the same name, and a blank one keeps
+ * its default:
  * {@code ./mvnw -pl stampede-benchmarks exec:exec -Dbenchmarks.harness=false -Dbenchmarks.hit-path.gc=true}.
  */
 public final class Benchmarks {
+
+	/** The properties a run's command may set, in the order its report names them. */
+	private static final List<String> OPTIONS = List.of("benchmarks.hit-path", "benchmarks.hit-path.stores",
+			"benchmarks.hit-path.gc", "benchmarks.hit-path.cpu", "benchmarks.harness", "benchmarks.variants",
+			"harness.phases", "harness.jvms", "harness.threads", "harness.rounds", "harness.query-time", "harness.ttl",
+			"harness.hot-keys", "harness.hit-time", "harness.hot-time", "harness.fault-time", "benchmarks.report");
 
 	private Benchmarks() {
 	}
@@ -42,33 +55,69 @@ public final class Benchmarks {
 	public static void main(String[] args) throws Exception {
 		System.setProperty("java.awt.headless", "true");
 		Path out = Path.of(System.getProperty("benchmarks.out", "docs/benchmarks"));
+		String report = option("benchmarks.report", "results");
 		Files.createDirectories(out);
+		double loadBefore = loadAverage();
 		long started = System.nanoTime();
-		Collection<RunResult> hitPath = Boolean.parseBoolean(System.getProperty("benchmarks.hit-path", "true"))
-				? hitPath() : List.of();
+		Collection<RunResult> hitPath = Boolean.parseBoolean(option("benchmarks.hit-path", "true")) ? hitPath()
+				: List.of();
 		StampedeHarness.Settings settings = StampedeHarness.Settings.fromSystemProperties();
-		List<StampedeHarness.Result> harness = Boolean.parseBoolean(System.getProperty("benchmarks.harness", "true"))
+		List<StampedeHarness.Result> harness = Boolean.parseBoolean(option("benchmarks.harness", "true"))
 				? StampedeHarness.run(settings, variants(), Path.of("target", "harness-logs")) : List.of();
 		Duration took = Duration.ofNanos(System.nanoTime() - started);
-		BenchmarkReport report = new BenchmarkReport(hitPath, settings, harness, LocalDate.now(),
-				Runtime.getRuntime().availableProcessors(), took);
-		report.writeMarkdown(out.resolve("results.md"));
+		BenchmarkReport.Run run = new BenchmarkReport.Run(command(), LocalDate.now(), commit(), took, loadBefore,
+				loadAverage());
+		BenchmarkReport benchmarkReport = new BenchmarkReport(hitPath, settings, harness, run,
+				Runtime.getRuntime().availableProcessors());
+		benchmarkReport.writeMarkdown(out.resolve(report + ".md"), report + ".png");
 		if (!harness.isEmpty()) {
-			report.writePlot(out.resolve("results.png"));
+			benchmarkReport.writePlot(out.resolve(report + ".png"));
 		}
-		System.out.printf("Wrote %s in %d s%n", out, took.toSeconds());
+		System.out.printf("Wrote %s in %d s%n", out.resolve(report + ".md"), took.toSeconds());
+	}
+
+	// Maven hands every option over, set or not: a blank one was not set.
+	private static String option(String name, String defaultValue) {
+		String value = System.getProperty(name);
+		return (value == null || value.isBlank()) ? defaultValue : value.trim();
+	}
+
+	private static String command() {
+		StringBuilder command = new StringBuilder("scripts/benchmarks.sh");
+		for (String name : OPTIONS) {
+			String value = option(name, "");
+			if (!value.isEmpty()) {
+				command.append(" -D").append(name).append('=').append(value);
+			}
+		}
+		return command.toString();
+	}
+
+	private static double loadAverage() {
+		return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+	}
+
+	private static String commit() throws InterruptedException {
+		try {
+			Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+			String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			return (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0) ? "commit " + output : "an unknown commit";
+		}
+		catch (IOException ex) {
+			return "an unknown commit";
+		}
 	}
 
 	private static Collection<RunResult> hitPath() throws Exception {
 		ChainedOptionsBuilder options = new OptionsBuilder().include(HitPathBenchmark.class.getName());
-		String stores = System.getProperty("benchmarks.hit-path.stores", "");
-		if (!stores.isBlank()) {
+		String stores = option("benchmarks.hit-path.stores", "");
+		if (!stores.isEmpty()) {
 			options.param("store", Arrays.stream(stores.split(",")).map(String::trim).toArray(String[]::new));
 		}
-		if (Boolean.parseBoolean(System.getProperty("benchmarks.hit-path.gc", "false"))) {
+		if (Boolean.parseBoolean(option("benchmarks.hit-path.gc", "false"))) {
 			options.addProfiler(GCProfiler.class);
 		}
-		if (Boolean.parseBoolean(System.getProperty("benchmarks.hit-path.cpu", "false"))) {
+		if (Boolean.parseBoolean(option("benchmarks.hit-path.cpu", "false"))) {
 			options.addProfiler(CpuTimeProfiler.class);
 		}
 		return new Runner(options.forks(1)
@@ -80,8 +129,8 @@ public final class Benchmarks {
 	}
 
 	private static List<Variant> variants() {
-		String names = System.getProperty("benchmarks.variants");
-		if (names == null || names.isBlank()) {
+		String names = option("benchmarks.variants", "");
+		if (names.isEmpty()) {
 			return List.of(Variant.values());
 		}
 		List<Variant> variants = new ArrayList<>();

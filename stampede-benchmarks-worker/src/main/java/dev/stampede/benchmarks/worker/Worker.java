@@ -31,12 +31,20 @@ import org.jspecify.annotations.Nullable;
  * Commands, one per line, instants in epoch milliseconds:
  * <ul>
  * <li>{@code cold <key> <start>}: every thread reads {@code key} once at {@code start}</li>
- * <li>{@code prime <prefix> <keys>}: one thread reads each of the keys once, untimed</li>
+ * <li>{@code prime <prefix> <keys>}: one thread reads each of the keys once, untimed, trying
+ * a failed read again a few times</li>
  * <li>{@code hot <prefix> <keys> <start> <end>}: every thread reads random keys until {@code end}</li>
+ * <li>{@code fault <prefix> <keys> <start> <from> <to> <end>}: as {@code hot}; three more
+ * answers, {@code before}, {@code during} and {@code after}, split the run at the
+ * window from {@code from} to {@code to} in which the harness holds the cache server away</li>
  * <li>{@code quit}</li>
  * </ul>
- * Keys of a {@code hot} run are {@code <prefix>-0} to {@code <prefix>-<keys - 1>}; the
- * prefix selects the method (see {@link Reader}).
+ * Keys of a {@code hot} or {@code fault} run are {@code <prefix>-0} to
+ * {@code <prefix>-<keys - 1>}; the prefix selects the method (see {@link Reader}).
+ * Every such answer reads {@code <word> <calls> <errors> <queries> <latencies>}. A
+ * {@code during} answer counts the calls in progress at some instant of the window and the
+ * queries that began within it; {@code before} the calls that ended before it, {@code after}
+ * those that began after it, and the queries that began then.
  */
 public final class Worker {
 
@@ -45,6 +53,10 @@ public final class Worker {
 
 	/** Highest latency a histogram tracks, in microseconds. */
 	public static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
+
+	private static final int PRIME_ATTEMPTS = 5;
+
+	private static final long PRIME_RETRY_DELAY_MILLIS = 200;
 
 	private final Reader reader;
 
@@ -87,13 +99,18 @@ public final class Worker {
 		while ((line = in.readLine()) != null) {
 			String[] command = line.trim().split(" ");
 			switch (command[0]) {
-				case "cold" -> run(Long.parseLong(command[2]), Long.MAX_VALUE, (random) -> command[1], true);
+				case "cold" -> run(Long.parseLong(command[2]), Long.MAX_VALUE, (random) -> command[1], true, null);
 				case "prime" -> prime(command[1], Integer.parseInt(command[2]));
-				case "hot" -> {
-					String prefix = command[1];
-					int keys = Integer.parseInt(command[2]);
-					run(Long.parseLong(command[3]), Long.parseLong(command[4]),
-							(random) -> prefix + "-" + random.nextInt(keys), false);
+				case "hot" -> run(Long.parseLong(command[3]), Long.parseLong(command[4]),
+						randomKeys(command[1], Integer.parseInt(command[2])), false, null);
+				case "fault" -> {
+					Window window = new Window(Long.parseLong(command[4]), Long.parseLong(command[5]));
+					long end = Long.parseLong(command[6]);
+					if (window.to() > end) {
+						throw new IllegalArgumentException("The window of '" + line + "' ends after its run");
+					}
+					run(Long.parseLong(command[3]), end, randomKeys(command[1], Integer.parseInt(command[2])), false,
+							window);
 				}
 				case "quit" -> {
 					return;
@@ -103,26 +120,46 @@ public final class Worker {
 		}
 	}
 
-	private void prime(String prefix, int keys) {
+	private static Function<ThreadLocalRandom, String> randomKeys(String prefix, int keys) {
+		return (random) -> prefix + "-" + random.nextInt(keys);
+	}
+
+	// A read may fail while priming, as a connection's first handshake can on a busy machine:
+	// it is tried again a few times, since the measured phases expect the keys cached.
+	private void prime(String prefix, int keys) throws InterruptedException {
 		for (int i = 0; i < keys; i++) {
-			this.reader.read(prefix + "-" + i);
+			String key = prefix + "-" + i;
+			for (int attempt = 1;; attempt++) {
+				try {
+					this.reader.read(key);
+					break;
+				}
+				catch (RuntimeException ex) {
+					if (attempt == PRIME_ATTEMPTS) {
+						throw ex;
+					}
+					System.err.println("Priming " + key + " failed, trying again: " + ex);
+					Thread.sleep(PRIME_RETRY_DELAY_MILLIS);
+				}
+			}
 		}
 		answer("primed");
 	}
 
 	// Every thread waits on one latch opened at the start instant, so that all of them,
 	// in every JVM, call within a scheduler tick of each other.
-	private void run(long startMillis, long endMillis, Function<ThreadLocalRandom, String> keys, boolean once)
-			throws InterruptedException {
+	private void run(long startMillis, long endMillis, Function<ThreadLocalRandom, String> keys, boolean once,
+			@Nullable Window window) throws InterruptedException {
 		CountDownLatch start = new CountDownLatch(1);
-		LongAdder errors = new LongAdder();
 		AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
-		List<Histogram> histograms = new ArrayList<>();
+		Tally all = new Tally(this.threads);
+		// before, during and after the window
+		List<Tally> spans = (window != null) ? List.of(new Tally(this.threads), new Tally(this.threads),
+				new Tally(this.threads)) : List.of();
 		List<Thread> callers = new ArrayList<>();
 		long queriesBefore = this.database.queries();
 		for (int i = 0; i < this.threads; i++) {
-			Histogram histogram = new Histogram(MAX_LATENCY_MICROS, 3);
-			histograms.add(histogram);
+			int thread = i;
 			Thread caller = new Thread(() -> {
 				try {
 					start.await();
@@ -133,39 +170,70 @@ public final class Worker {
 				ThreadLocalRandom random = ThreadLocalRandom.current();
 				do {
 					String key = keys.apply(random);
+					long beganMillis = System.currentTimeMillis();
 					long began = System.nanoTime();
+					boolean failed;
 					try {
 						Product product = this.reader.read(key);
-						if (product == null || !key.equals(product.id())) {
-							errors.increment();
-						}
+						failed = product == null || !key.equals(product.id());
 					}
 					catch (RuntimeException ex) {
-						errors.increment();
+						failed = true;
 						if (firstFailure.compareAndSet(null, ex)) {
 							System.err.println("First failed call of this phase, reading " + key + ": " + ex);
 						}
 					}
 					long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - began);
-					histogram.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
+					all.record(thread, micros, failed);
+					if (window != null) {
+						spans.get(window.span(beganMillis, System.currentTimeMillis())).record(thread, micros, failed);
+					}
 				}
 				while (!once && System.currentTimeMillis() < endMillis);
 			}, "caller-" + i);
 			caller.start();
 			callers.add(caller);
 		}
-		long delay = startMillis - System.currentTimeMillis();
-		if (delay > 0) {
-			Thread.sleep(delay);
-		}
+		long[] queriesAt = new long[2];
+		Thread sampler = (window != null) ? countQueries(window, queriesAt) : null;
+		sleepUntil(startMillis);
 		start.countDown();
 		for (Thread caller : callers) {
 			caller.join();
 		}
-		Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
-		histograms.forEach(total::add);
-		answer("done " + total.getTotalCount() + " " + errors.sum() + " "
-				+ (this.database.queries() - queriesBefore) + " " + encode(total));
+		long queriesAfter = this.database.queries();
+		answer(all.answer("done", queriesAfter - queriesBefore));
+		if (sampler != null) {
+			sampler.join();
+			answer(spans.get(0).answer("before", queriesAt[0] - queriesBefore));
+			answer(spans.get(1).answer("during", queriesAt[1] - queriesAt[0]));
+			answer(spans.get(2).answer("after", queriesAfter - queriesAt[1]));
+		}
+	}
+
+	// A query is counted as it begins, so the counts at both ends of the window tell how
+	// many began before, within and after it, whichever thread ran them.
+	private Thread countQueries(Window window, long[] queriesAt) {
+		Thread sampler = new Thread(() -> {
+			try {
+				sleepUntil(window.from());
+				queriesAt[0] = this.database.queries();
+				sleepUntil(window.to());
+				queriesAt[1] = this.database.queries();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "window-queries");
+		sampler.start();
+		return sampler;
+	}
+
+	private static void sleepUntil(long epochMillis) throws InterruptedException {
+		long delay = epochMillis - System.currentTimeMillis();
+		if (delay > 0) {
+			Thread.sleep(delay);
+		}
 	}
 
 	private void answer(String message) {
@@ -194,6 +262,56 @@ public final class Worker {
 		catch (DataFormatException ex) {
 			throw new IllegalArgumentException("Not a histogram: " + token, ex);
 		}
+	}
+
+	/** Instants, in epoch milliseconds, between which the harness holds the cache server away. */
+	private record Window(long from, long to) {
+
+		Window {
+			if (to <= from) {
+				throw new IllegalArgumentException("A fault window must end after it begins: " + from + " to " + to);
+			}
+		}
+
+		/** 0 for a call that ended before the window, 2 for one that began after it, 1 otherwise. */
+		int span(long beganMillis, long endedMillis) {
+			if (endedMillis < this.from) {
+				return 0;
+			}
+			return (beganMillis >= this.to) ? 2 : 1;
+		}
+
+	}
+
+	/** Calls of one run, or of a span of it: a histogram per caller thread, and their errors. */
+	private static final class Tally {
+
+		private final Histogram[] histograms;
+
+		private final LongAdder errors = new LongAdder();
+
+		Tally(int threads) {
+			this.histograms = new Histogram[threads];
+			for (int i = 0; i < threads; i++) {
+				this.histograms[i] = new Histogram(MAX_LATENCY_MICROS, 3);
+			}
+		}
+
+		void record(int thread, long micros, boolean failed) {
+			this.histograms[thread].recordValue(Math.min(micros, MAX_LATENCY_MICROS));
+			if (failed) {
+				this.errors.increment();
+			}
+		}
+
+		String answer(String word, long queries) {
+			Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
+			for (Histogram histogram : this.histograms) {
+				total.add(histogram);
+			}
+			return word + " " + total.getTotalCount() + " " + this.errors.sum() + " " + queries + " " + encode(total);
+		}
+
 	}
 
 }

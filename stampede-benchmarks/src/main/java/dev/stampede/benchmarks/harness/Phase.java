@@ -17,15 +17,15 @@ import org.HdrHistogram.Histogram;
  */
 public record Phase(long calls, long errors, long loads, Histogram latencies, long backendCommands, Duration length) {
 
-	/** Adds up the {@code done} answers of every JVM. */
-	static Phase of(List<String> answers, long backendCommands, Duration length) {
+	/** Adds up the answers of every JVM that start with {@code word}: {@code done}, or {@code during} a fault. */
+	static Phase of(String word, List<String> answers, long backendCommands, Duration length) {
 		long calls = 0;
 		long errors = 0;
 		long loads = 0;
 		Histogram latencies = new Histogram(Worker.MAX_LATENCY_MICROS, 3);
 		for (String answer : answers) {
 			String[] done = answer.split(" ");
-			if (done.length != 5 || !done[0].equals("done")) {
+			if (done.length != 5 || !done[0].equals(word)) {
 				throw new IllegalStateException("Unexpected answer from a worker: " + answer);
 			}
 			calls += Long.parseLong(done[1]);
