@@ -2,11 +2,7 @@ package dev.stampede;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
@@ -344,37 +339,6 @@ class DegradedTierTest {
 						throw ex.getCause();
 					}
 				});
-	}
-
-	/** Wall-clock time that the test moves forward. */
-	private static final class SteppedClock extends Clock {
-
-		private final AtomicLong offsetMillis = new AtomicLong();
-
-		void advance(Duration duration) {
-			this.offsetMillis.addAndGet(duration.toMillis());
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public long millis() {
-			return System.currentTimeMillis() + this.offsetMillis.get();
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(millis());
-		}
-
 	}
 
 }
