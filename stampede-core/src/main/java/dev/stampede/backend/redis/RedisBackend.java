@@ -57,10 +57,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * caller waits for an answer at most {@code opTimeout}, whatever the connection's own
  * command timeout ({@code spring.data.redis.timeout}, which applications often set to
  * seconds): past it, the operation fails with {@link StampedeBackendException}. A lease
- * command whose answer a caller stopped waiting for stays queued on the connection and
- * may still take the lease once Redis answers; a release of that very lease is queued
- * right behind it, on the same connection, so no lease outlives a caller that was told
- * it has none.
+ * command whose answer a caller did not get (it stopped waiting, or the answer was lost
+ * with the connection) may have taken the lease, or take it once Redis answers; a
+ * release of that very lease is queued right behind it, on the same connection, so no
+ * lease outlives a caller that was told it has none.
  * <p>
  * Key events travel on pub/sub channels {@code stampede:lease-ended:<cache>} and
  * {@code stampede:evicted:<cache>}, to which each backend instance subscribes once
@@ -426,8 +426,8 @@ public final class RedisBackend extends KeyValueBackend {
 	 * Runs one operation on the application's connection and waits for its answer until
 	 * {@code opTimeout} has passed since it was sent. Making the connection, which happens
 	 * once, is bounded by the connection's own connect timeout.
-	 * @param lease the lease record the operation may write, given back if this caller
-	 * stops waiting for the answer, or {@code null}
+	 * @param lease the lease record the operation may write, given back unless Redis
+	 * answers, or {@code null}
 	 */
 	private <T> @Nullable T exchange(String operation, String key, byte @Nullable [] lease, Exchange<T> exchange) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
@@ -435,18 +435,19 @@ public final class RedisBackend extends KeyValueBackend {
 			try {
 				return exchange.run(redis, System.nanoTime() + this.opTimeoutNanos);
 			}
-			catch (TimeoutException | InterruptedException ex) {
+			catch (TimeoutException | InterruptedException | ExecutionException ex) {
+				// Unless Redis answered whether it took the lease, it may have taken it or take it yet.
 				if (lease != null) {
 					giveBack(redis, key, lease);
 				}
 				if (ex instanceof InterruptedException) {
 					throw interruptedDuring(what(operation, key), ex);
 				}
+				if (ex instanceof ExecutionException) {
+					throw failed(operation, key, ex.getCause());
+				}
 				throw new StampedeBackendException(what(operation, key) + " timed out after "
 						+ TimeUnit.NANOSECONDS.toMillis(this.opTimeoutNanos) + " ms (stampede.redis.op-timeout)", ex);
-			}
-			catch (ExecutionException ex) {
-				throw failed(operation, key, ex.getCause());
 			}
 		}
 		catch (DataAccessException | RedisException ex) {
