@@ -214,7 +214,16 @@ final class DirectAccess {
 
 	private Put leaseAndFulfil(CallSite site, String keyString, String backendKey, Envelope envelope) {
 		String token = this.tokens.get();
-		if (!this.backend.tryLease(backendKey, Slot.EMPTY, token, site.settings().leaseTtl())) {
+		boolean leased;
+		try {
+			leased = this.backend.tryLease(backendKey, Slot.EMPTY, token, site.settings().leaseTtl());
+		}
+		catch (StampedeBackendException | StampedeInterruptedException ex) {
+			// The server may have taken the lease before its answer was lost: give it back by its token.
+			Uninterrupted.run(() -> abandon(site, keyString, backendKey, token));
+			throw ex;
+		}
+		if (!leased) {
 			// Someone leased the key after this put read it: that load reads data at least as new.
 			return Put.LEFT;
 		}
