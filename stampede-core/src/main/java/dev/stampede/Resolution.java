@@ -61,7 +61,7 @@ final class Resolution {
 	private Resolution(CallSite site, String keyString, String backendKey, Flights.Flight flight,
 			long localStamp, @Nullable Loader<?, ?> loader,
 			@Nullable Supplier<? extends @Nullable CompletionStage<?>> asyncLoader, Predicate<@Nullable Object> storeIf,
-			StampedeObserver observer) {
+			StampedeObserver observer, @Nullable Object callerContext) {
 		this.site = site;
 		this.keyString = keyString;
 		this.backendKey = backendKey;
@@ -71,19 +71,32 @@ final class Resolution {
 		this.asyncLoader = asyncLoader;
 		this.storeIf = storeIf;
 		this.observer = observer;
-		this.observedParent = (asyncLoader != null) ? observed(observer::captureContext, null) : null;
+		this.observedParent = callerContext;
 	}
 
 	static Resolution of(CallSite site, String keyString, String backendKey, Flights.Flight flight,
 			long localStamp, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf, StampedeObserver observer) {
-		return new Resolution(site, keyString, backendKey, flight, localStamp, loader, null, storeIf, observer);
+		return new Resolution(site, keyString, backendKey, flight, localStamp, loader, null, storeIf, observer, null);
 	}
 
+	/**
+	 * A resolution of an asynchronous call, which the engine's threads drive.
+	 * @param callerContext what {@link #callerContext} returned on the caller's thread
+	 */
 	static Resolution ofAsync(CallSite site, String keyString, String backendKey,
 			Flights.Flight flight, long localStamp,
 			Supplier<? extends @Nullable CompletionStage<?>> loader, Predicate<@Nullable Object> storeIf,
-			StampedeObserver observer) {
-		return new Resolution(site, keyString, backendKey, flight, localStamp, null, loader, storeIf, observer);
+			StampedeObserver observer, @Nullable Object callerContext) {
+		return new Resolution(site, keyString, backendKey, flight, localStamp, null, loader, storeIf, observer,
+				callerContext);
+	}
+
+	/**
+	 * The context of the calling thread, taken before an asynchronous call leaves it, so
+	 * that what the engine's threads observe of the call is part of it.
+	 */
+	static @Nullable Object callerContext(StampedeObserver observer) {
+		return observed(observer::captureContext, null);
 	}
 
 	CallSite site() {

@@ -309,16 +309,22 @@ public final class Stampede implements AutoCloseable {
 	 */
 	public <T> CompletableFuture<T> getAsync(CallSite site, Object key,
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
+		return getAsync(site, key, loader, storeIf, Resolution.callerContext(observer()));
+	}
+
+	private <T> CompletableFuture<T> getAsync(CallSite site, Object key,
+			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf,
+			@Nullable Object callerContext) {
 		CacheKeys.GenerationPrefix prefix = this.generations.prefixWithoutWaiting(site, this.threads.scheduler());
 		if (prefix != null) {
-			return getAsync(site, key, loader, storeIf, prefix);
+			return getAsync(site, key, loader, storeIf, prefix, callerContext);
 		}
 		// Learning the generation is a round trip to the backend: on the engine's threads,
 		// never the caller's, which may be an event loop.
 		try {
 			return CompletableFuture
-				.supplyAsync(() -> this.<T>getAsync(site, key, loader, storeIf, this.generations.prefix(site)),
-						this.threads.scheduler())
+				.supplyAsync(() -> this.<T>getAsync(site, key, loader, storeIf, this.generations.prefix(site),
+						callerContext), this.threads.scheduler())
 				.thenCompose(Function.identity());
 		}
 		catch (RuntimeException | Error ex) {
@@ -329,7 +335,7 @@ public final class Stampede implements AutoCloseable {
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> getAsync(CallSite site, Object key,
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf,
-			CacheKeys.GenerationPrefix prefix) {
+			CacheKeys.GenerationPrefix prefix, @Nullable Object callerContext) {
 		String keyString = CacheKeys.stringForm(key);
 		String backendKey = this.keys.backendKey(prefix, keyString);
 		Envelope hit = freshInThisJvm(site, backendKey);
@@ -346,25 +352,25 @@ public final class Stampede implements AutoCloseable {
 				if (failure == null) {
 					if (value != null && !site.valueType().isInstance(value)) {
 						// A call site of another type shares the key: resolve on a flight of this call's own.
-						return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf);
+						return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf, callerContext);
 					}
 					site.stats().called(joined.outcome());
 					return CompletableFuture.completedFuture((T) value);
 				}
 				if (Flights.isReattempt(failure)) {
-					return getAsync(site, key, loader, storeIf);
+					return getAsync(site, key, loader, storeIf, callerContext);
 				}
 				if (Flights.unwrap(failure) instanceof StampedeBackendException
 						&& site.settings().onBackendFailure() == FailurePolicy.CALL_THROUGH) {
 					// The call site that owned the flight fails on a backend failure; this one calls through.
-					return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf);
+					return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf, callerContext);
 				}
 				site.stats().called(Outcome.ERROR);
 				return CompletableFuture.<T>failedFuture(Flights.unwrap(failure));
 			}).thenCompose(Function.identity());
 		}
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, flight, localStamp, loader,
-				(Predicate<@Nullable Object>) storeIf, observer()));
+				(Predicate<@Nullable Object>) storeIf, observer(), callerContext));
 		return (CompletableFuture<T>) flight.copy();
 	}
 
@@ -372,10 +378,10 @@ public final class Stampede implements AutoCloseable {
 	@SuppressWarnings("unchecked")
 	private <T> CompletableFuture<T> flyAsyncAlone(CallSite site, String keyString, String backendKey,
 			long localStamp, Supplier<? extends CompletionStage<? extends T>> loader,
-			Predicate<? super @Nullable T> storeIf) {
+			Predicate<? super @Nullable T> storeIf, @Nullable Object callerContext) {
 		Flights.Flight own = new Flights.Flight();
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, own, localStamp, loader,
-				(Predicate<@Nullable Object>) storeIf, this.observer.get()));
+				(Predicate<@Nullable Object>) storeIf, observer(), callerContext));
 		return (CompletableFuture<T>) own.copy();
 	}
 
