@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -80,8 +81,8 @@ final class BenchmarkReport {
 		this.cores = cores;
 	}
 
-	/** Writes the tables; {@code plot} names the plot beside {@code file} that the page shows. */
-	void writeMarkdown(Path file, String plot) throws IOException {
+	/** Writes the tables; {@code plot} names the plot beside {@code file} that the page shows, if any. */
+	void writeMarkdown(Path file, @Nullable String plot) throws IOException {
 		StringBuilder page = new StringBuilder();
 		page.append("# Benchmark results\n\n");
 		page.append(String.format(Locale.ROOT, "`%s`, run on %s at %s on %d cores (%s), Java %s; the whole run took "
@@ -93,6 +94,8 @@ final class BenchmarkReport {
 		}
 		if (!this.harness.isEmpty()) {
 			appendHarness(page);
+		}
+		if (plot != null) {
 			page.append("![The harness's phases per variant: database loads and latencies](").append(plot).append(")\n");
 		}
 		Files.writeString(file, page, StandardCharsets.UTF_8);
@@ -201,6 +204,12 @@ final class BenchmarkReport {
 		if (phases.stream().anyMatch(PhaseKind::isFault)) {
 			appendFaults(page);
 		}
+		for (StampedeHarness.Result result : this.harness) {
+			if (result.failure() != null) {
+				page.append("**").append(result.variant().label()).append("** stopped before its last phase (its "
+						+ "missing rows are dashes): ").append(result.failure()).append("\n\n");
+			}
+		}
 		if (this.harness.stream().anyMatch((result) -> result.variant() == Variant.REDISSON)) {
 			page.append("Redisson runs `RedissonSpringCacheManager` with the same TTLs and Java serialization, "
 					+ "Redisson's defaults otherwise. A `sync` miss takes `RLock.lock()` on the key and reads it "
@@ -215,7 +224,11 @@ final class BenchmarkReport {
 		page.append("| variant | database loads per round | p50 ms | p99 ms | max ms | commands per call | errors |\n");
 		page.append("|---|---|---|---|---|---|---|\n");
 		for (StampedeHarness.Result result : this.harness) {
-			Phase cold = Objects.requireNonNull(result.cold());
+			Phase cold = result.cold();
+			if (cold == null) {
+				page.append(missingRow(result, 6));
+				continue;
+			}
 			String loads = result.coldRounds().stream().map((round) -> Long.toString(round.loads()))
 				.collect(Collectors.joining(", "));
 			page.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.2f | %d |%n",
@@ -235,6 +248,10 @@ final class BenchmarkReport {
 		for (StampedeHarness.Result result : this.harness) {
 			Phase hit = result.hit();
 			Phase hot = result.hot();
+			if (hit == null && hot == null) {
+				page.append(missingRow(result, 10));
+				continue;
+			}
 			String ratio = (hit != null && hot != null)
 					? String.format(Locale.ROOT, "%.2f", hot.millisAt(99) / hit.millisAt(99)) : "-";
 			long errors = ((hit != null) ? hit.errors() : 0) + ((hot != null) ? hot.errors() : 0);
@@ -252,6 +269,10 @@ final class BenchmarkReport {
 				this.settings.jvms() * this.settings.threads()));
 	}
 
+	private static String missingRow(StampedeHarness.Result result, int cells) {
+		return "| " + result.variant().label() + " |" + " - |".repeat(cells) + "\n";
+	}
+
 	private static String cell(@Nullable Phase phase, String format, ToDoubleFunction<Phase> value) {
 		return (phase != null) ? String.format(Locale.ROOT, format, value.applyAsDouble(phase)) : "-";
 	}
@@ -264,7 +285,9 @@ final class BenchmarkReport {
 				+ "starts it again on the same port, empty, and the callers read on for %s (two TTLs: *after*). "
 				+ "Loads are counted where they began and divided by the key-expiry windows of that time (keys × time "
 				+ "/ TTL: %.0f before, %.0f in the fault, %.0f after); a call is *in* the fault when it was in "
-				+ "progress at some instant of it, *after* when it began after it. *Load*: the machine's one-minute "
+				+ "progress at some instant of it, *after* when it began after it. A call still under way 30 s "
+				+ "after the phase is *given up*: it counts as an error, with the latency it had reached then. "
+				+ "*Load*: the machine's one-minute "
 				+ "load average as the phase ended, this run's own JVMs included, on %d cores.%n%n",
 				time(s.faultPhaseTime()), s.hotKeys(), time(s.ttl()), time(s.faultLead()), time(s.faultTime()),
 				time(s.faultRecovery()), s.windows(s.faultLead()), s.windows(s.faultTime()),
@@ -278,20 +301,24 @@ final class BenchmarkReport {
 			page.append("\n\n");
 			page.append("| variant | loads per window, before / in / after the fault | loads in the fault / in all "
 					+ "| p99 ms in the fault | max ms in the fault | max ms after | calls in the fault "
-					+ "| errors before / in / after | load |\n");
-			page.append("|---|---|---|---|---|---|---|---|---|\n");
+					+ "| errors before / in / after | calls given up | load |\n");
+			page.append("|---|---|---|---|---|---|---|---|---|---|\n");
 			for (StampedeHarness.Result result : this.harness) {
-				FaultPhase fault = Objects.requireNonNull(result.fault(kind));
+				FaultPhase fault = result.fault(kind);
+				if (fault == null) {
+					page.append(missingRow(result, 9));
+					continue;
+				}
 				Phase before = fault.before();
 				Phase during = fault.during();
 				Phase after = fault.after();
 				page.append(String.format(Locale.ROOT,
-						"| %s | %.2f / %.2f / %.2f | %d / %d | %.1f | %.1f | %.1f | %,d | %,d / %,d / %,d | %.1f |%n",
+						"| %s | %.2f / %.2f / %.2f | %d / %d | %.1f | %.1f | %.1f | %,d | %,d / %,d / %,d | %,d | %.1f |%n",
 						result.variant().label(), before.loads() / s.windows(s.faultLead()),
 						during.loads() / s.windows(s.faultTime()), after.loads() / s.windows(s.faultRecovery()),
 						during.loads(), fault.whole().loads(), during.millisAt(99), during.millisAt(100),
 						after.millisAt(100), during.calls(), before.errors(), during.errors(), after.errors(),
-						fault.loadAverage()));
+						fault.whole().unfinished(), fault.loadAverage()));
 			}
 			page.append("\n");
 		}
@@ -306,91 +333,103 @@ final class BenchmarkReport {
 		return (phase.calls() == 0) ? 0 : phase.callsSlowerThan(this.settings.queryTime()) * 10_000.0 / phase.calls();
 	}
 
-	void writePlot(Path file) throws IOException {
+	/** Writes a panel per measure that some variant has; whether there was any. */
+	boolean writePlot(Path file) throws IOException {
 		Set<PhaseKind> phases = this.settings.phases();
-		List<String> labels = this.harness.stream().map((result) -> result.variant().shortLabel()).toList();
 		List<CategoryChart> loadPanels = new ArrayList<>();
 		if (phases.contains(PhaseKind.COLD)) {
-			CategoryChart cold = chart("Database loads per cold round (mean)", "loads", PANEL_WIDTH);
-			cold.addSeries("loads", labels, this.harness.stream()
-				.map((result) -> (double) Objects.requireNonNull(result.cold()).loads() / result.coldRounds().size())
-				.toList());
-			loadPanels.add(cold);
+			add(loadPanels, panel("Database loads per cold round (mean)", "loads", PANEL_WIDTH, false,
+					Map.of("loads", (result) -> (result.cold() != null)
+							? (double) result.cold().loads() / result.coldRounds().size() : null)));
 		}
 		if (phases.contains(PhaseKind.HOT)) {
-			CategoryChart windows = chart("Database loads per expiry window, hot keys", "loads", PANEL_WIDTH);
-			windows.addSeries("loads", labels, this.harness.stream()
-				.map((result) -> Objects.requireNonNull(result.hot()).loads() / this.settings.hotWindows())
-				.toList());
-			loadPanels.add(windows);
+			add(loadPanels, panel("Database loads per expiry window, hot keys", "loads", PANEL_WIDTH, false,
+					Map.of("loads", (result) -> (result.hot() != null)
+							? result.hot().loads() / this.settings.hotWindows() : null)));
 		}
 		List<CategoryChart> rows = new ArrayList<>();
 		if (phases.contains(PhaseKind.HIT) || phases.contains(PhaseKind.HOT)) {
 			// p99s span the hit path's milliseconds to the locking writer's seconds: on a linear axis the
 			// short bars and their labels shrink to nothing, so this panel is logarithmic and twice as wide.
-			CategoryChart latency = chart("p99 latency (ms, log scale)", "ms", 2 * PANEL_WIDTH);
-			List<Double> all = new ArrayList<>();
+			Map<String, Function<StampedeHarness.Result, @Nullable Double>> series = new LinkedHashMap<>();
 			if (phases.contains(PhaseKind.HIT)) {
-				all.addAll(addSeries(latency, "hit", labels, (result) -> p99(Objects.requireNonNull(result.hit()))));
+				series.put("hit", (result) -> (result.hit() != null) ? p99(result.hit()) : null);
 			}
 			if (phases.contains(PhaseKind.HOT)) {
-				all.addAll(addSeries(latency, "hot", labels, (result) -> p99(Objects.requireNonNull(result.hot()))));
+				series.put("hot", (result) -> (result.hot() != null) ? p99(result.hot()) : null);
 			}
-			logarithmic(latency, all);
-			rows.add(latency);
+			add(rows, panel("p99 latency (ms, log scale)", "ms", 2 * PANEL_WIDTH, true, series));
 		}
-		List<PhaseKind> faults = phases.stream().filter(PhaseKind::isFault).toList();
-		if (!faults.isEmpty()) {
-			CategoryChart loads = chart("Database loads per key-expiry window while the cache server is away",
-					"loads", 2 * PANEL_WIDTH);
-			CategoryChart slowest = chart("Slowest call while the cache server is away (ms, log scale)", "ms",
-					2 * PANEL_WIDTH);
-			List<Double> all = new ArrayList<>();
-			for (PhaseKind kind : faults) {
+		Map<String, Function<StampedeHarness.Result, @Nullable Double>> loads = new LinkedHashMap<>();
+		Map<String, Function<StampedeHarness.Result, @Nullable Double>> slowest = new LinkedHashMap<>();
+		for (PhaseKind kind : phases) {
+			if (kind.isFault()) {
 				String name = (kind == PhaseKind.PAUSE) ? "paused" : "killed";
-				addSeries(loads, name, labels, (result) -> Objects.requireNonNull(result.fault(kind)).during().loads()
-						/ this.settings.windows(this.settings.faultTime()));
-				all.addAll(addSeries(slowest, name, labels,
-						(result) -> Math.max(Objects.requireNonNull(result.fault(kind)).during().millisAt(100), 0.001)));
+				loads.put(name, (result) -> (result.fault(kind) != null)
+						? result.fault(kind).during().loads() / this.settings.windows(this.settings.faultTime()) : null);
+				slowest.put(name, (result) -> (result.fault(kind) != null)
+						? Math.max(result.fault(kind).during().millisAt(100), 0.001) : null);
 			}
-			loads.getStyler().setLegendVisible(true);
-			logarithmic(slowest, all);
-			rows.add(loads);
-			rows.add(slowest);
+		}
+		if (!loads.isEmpty()) {
+			add(rows, panel("Database loads per key-expiry window while the cache server is away", "loads",
+					2 * PANEL_WIDTH, false, loads));
+			add(rows, panel("Slowest call while the cache server is away (ms, log scale)", "ms", 2 * PANEL_WIDTH, true,
+					slowest));
+		}
+		if (loadPanels.isEmpty() && rows.isEmpty()) {
+			return false;
 		}
 		int height = ((loadPanels.isEmpty()) ? 0 : PANEL_HEIGHT) + rows.size() * PANEL_HEIGHT;
 		BufferedImage plot = new BufferedImage(2 * PANEL_WIDTH, height, BufferedImage.TYPE_INT_RGB);
 		Graphics2D graphics = plot.createGraphics();
 		graphics.setColor(Color.WHITE);
 		graphics.fillRect(0, 0, plot.getWidth(), plot.getHeight());
-		int y = 0;
-		if (!loadPanels.isEmpty()) {
-			for (int i = 0; i < loadPanels.size(); i++) {
-				graphics.drawImage(BitmapEncoder.getBufferedImage(loadPanels.get(i)), i * PANEL_WIDTH, 0, null);
-			}
-			y += PANEL_HEIGHT;
+		for (int i = 0; i < loadPanels.size(); i++) {
+			graphics.drawImage(BitmapEncoder.getBufferedImage(loadPanels.get(i)), i * PANEL_WIDTH, 0, null);
 		}
+		int y = (loadPanels.isEmpty()) ? 0 : PANEL_HEIGHT;
 		for (CategoryChart row : rows) {
 			graphics.drawImage(BitmapEncoder.getBufferedImage(row), 0, y, null);
 			y += PANEL_HEIGHT;
 		}
 		graphics.dispose();
 		ImageIO.write(plot, "png", file.toFile());
+		return true;
 	}
 
-	private List<Double> addSeries(CategoryChart chart, String name, List<String> labels,
-			ToDoubleFunction<StampedeHarness.Result> value) {
-		List<Double> values = this.harness.stream().map(value::applyAsDouble).toList();
-		chart.addSeries(name, labels, values);
-		return values;
+	private static void add(List<CategoryChart> panels, @Nullable CategoryChart panel) {
+		if (panel != null) {
+			panels.add(panel);
+		}
 	}
 
-	private static void logarithmic(CategoryChart chart, List<Double> values) {
+	// Only the variants with every series of the panel: a variant that stopped early is named
+	// in the tables, and a logarithmic axis cannot show a missing bar.
+	private @Nullable CategoryChart panel(String title, String yTitle, int width, boolean logarithmic,
+			Map<String, Function<StampedeHarness.Result, @Nullable Double>> series) {
+		List<StampedeHarness.Result> shown = this.harness.stream()
+			.filter((result) -> series.values().stream().allMatch((value) -> value.apply(result) != null))
+			.toList();
+		if (shown.isEmpty()) {
+			return null;
+		}
+		List<String> labels = shown.stream().map((result) -> result.variant().shortLabel()).toList();
+		CategoryChart chart = chart(title, yTitle, width);
+		List<Double> all = new ArrayList<>();
+		series.forEach((name, value) -> {
+			List<Double> values = shown.stream().map((result) -> Objects.requireNonNull(value.apply(result))).toList();
+			chart.addSeries(name, labels, values);
+			all.addAll(values);
+		});
 		CategoryStyler styler = chart.getStyler();
-		styler.setLegendVisible(true);
-		styler.setYAxisLogarithmic(true);
-		styler.setYAxisMin(decadeBelow(values.stream().min(Double::compare).orElse(1.0)));
-		styler.setDecimalPattern("#,##0.#");
+		styler.setLegendVisible(series.size() > 1);
+		if (logarithmic) {
+			styler.setYAxisLogarithmic(true);
+			styler.setYAxisMin(decadeBelow(all.stream().min(Double::compare).orElse(1.0)));
+			styler.setDecimalPattern("#,##0.#");
+		}
+		return chart;
 	}
 
 	// A logarithmic axis cannot show zero; 1 µs is the latency histograms' resolution.

@@ -69,10 +69,8 @@ public final class Benchmarks {
 				loadAverage());
 		BenchmarkReport benchmarkReport = new BenchmarkReport(hitPath, settings, harness, run,
 				Runtime.getRuntime().availableProcessors());
-		benchmarkReport.writeMarkdown(out.resolve(report + ".md"), report + ".png");
-		if (!harness.isEmpty()) {
-			benchmarkReport.writePlot(out.resolve(report + ".png"));
-		}
+		boolean plotted = !harness.isEmpty() && benchmarkReport.writePlot(out.resolve(report + ".png"));
+		benchmarkReport.writeMarkdown(out.resolve(report + ".md"), plotted ? report + ".png" : null);
 		System.out.printf("Wrote %s in %d s%n", out.resolve(report + ".md"), took.toSeconds());
 	}
 

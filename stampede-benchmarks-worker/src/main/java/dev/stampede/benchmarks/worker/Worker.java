@@ -7,12 +7,14 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -41,7 +43,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * Keys of a {@code hot} or {@code fault} run are {@code <prefix>-0} to
  * {@code <prefix>-<keys - 1>}; the prefix selects the method (see {@link Reader}).
- * Every such answer reads {@code <word> <calls> <errors> <queries> <latencies>}. A
+ * Every such answer reads {@code <word> <calls> <errors> <queries> <latencies> <unfinished>}:
+ * unfinished calls were still under way 30 s after the run's end (or start, for
+ * {@code cold}); they count as calls and errors, with the latency they had reached then,
+ * and the answer does not wait for them. A
  * {@code during} answer counts the calls in progress at some instant of the window and the
  * queries that began within it; {@code before} the calls that ended before it, {@code after}
  * those that began after it, and the queries that began then.
@@ -54,6 +59,8 @@ public final class Worker {
 	/** Highest latency a histogram tracks, in microseconds. */
 	public static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(2);
 
+	private static final Duration UNFINISHED_AFTER = Duration.ofSeconds(30);
+
 	private static final int PRIME_ATTEMPTS = 5;
 
 	private static final long PRIME_RETRY_DELAY_MILLIS = 200;
@@ -63,6 +70,8 @@ public final class Worker {
 	private final Database database;
 
 	private final int threads;
+
+	private final long unfinishedAfterMillis;
 
 	private @Nullable PrintStream out;
 
@@ -82,9 +91,14 @@ public final class Worker {
 	}
 
 	public Worker(Reader reader, Database database, int threads) {
+		this(reader, database, threads, UNFINISHED_AFTER);
+	}
+
+	Worker(Reader reader, Database database, int threads, Duration unfinishedAfter) {
 		this.reader = reader;
 		this.database = database;
 		this.threads = threads;
+		this.unfinishedAfterMillis = unfinishedAfter.toMillis();
 	}
 
 	/**
@@ -147,7 +161,8 @@ public final class Worker {
 	}
 
 	// Every thread waits on one latch opened at the start instant, so that all of them,
-	// in every JVM, call within a scheduler tick of each other.
+	// in every JVM, call within a scheduler tick of each other. A call still under way long
+	// after the end is given up: a cache that blocks its callers for good still gets an answer.
 	private void run(long startMillis, long endMillis, Function<ThreadLocalRandom, String> keys, boolean once,
 			@Nullable Window window) throws InterruptedException {
 		CountDownLatch start = new CountDownLatch(1);
@@ -157,9 +172,12 @@ public final class Worker {
 		List<Tally> spans = (window != null) ? List.of(new Tally(this.threads), new Tally(this.threads),
 				new Tally(this.threads)) : List.of();
 		List<Thread> callers = new ArrayList<>();
+		List<Call> calls = new ArrayList<>();
 		long queriesBefore = this.database.queries();
 		for (int i = 0; i < this.threads; i++) {
 			int thread = i;
+			Call call = new Call();
+			calls.add(call);
 			Thread caller = new Thread(() -> {
 				try {
 					start.await();
@@ -172,6 +190,7 @@ public final class Worker {
 					String key = keys.apply(random);
 					long beganMillis = System.currentTimeMillis();
 					long began = System.nanoTime();
+					call.begin(beganMillis, began);
 					boolean failed;
 					try {
 						Product product = this.reader.read(key);
@@ -182,6 +201,9 @@ public final class Worker {
 						if (firstFailure.compareAndSet(null, ex)) {
 							System.err.println("First failed call of this phase, reading " + key + ": " + ex);
 						}
+					}
+					if (!call.end()) {
+						return;
 					}
 					long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - began);
 					all.record(thread, micros, failed);
@@ -198,8 +220,25 @@ public final class Worker {
 		Thread sampler = (window != null) ? countQueries(window, queriesAt) : null;
 		sleepUntil(startMillis);
 		start.countDown();
+		long deadline = (once ? startMillis : endMillis) + this.unfinishedAfterMillis;
 		for (Thread caller : callers) {
-			caller.join();
+			caller.join(Math.max(1, deadline - System.currentTimeMillis()));
+		}
+		for (int i = 0; i < callers.size(); i++) {
+			Call call = calls.get(i);
+			if (call.giveUp()) {
+				long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - call.beganNanos);
+				all.recordUnfinished(micros);
+				if (window != null) {
+					spans.get(window.span(call.beganMillis, System.currentTimeMillis())).recordUnfinished(micros);
+				}
+				System.err.println(callers.get(i).getName() + " was still in a call " + micros / 1000 + " ms after "
+						+ "it began; the answer counts it as unfinished");
+			}
+			else {
+				// its call ended: it records that one, then leaves its loop
+				callers.get(i).join(this.unfinishedAfterMillis);
+			}
 		}
 		long queriesAfter = this.database.queries();
 		answer(all.answer("done", queriesAfter - queriesBefore));
@@ -283,12 +322,53 @@ public final class Worker {
 
 	}
 
-	/** Calls of one run, or of a span of it: a histogram per caller thread, and their errors. */
+	/** The call a caller thread is in, if any, which the thread and the run race to end or give up. */
+	private static final class Call {
+
+		private static final int IDLE = 0;
+
+		private static final int CALLING = 1;
+
+		private static final int GIVEN_UP = 2;
+
+		private final AtomicInteger state = new AtomicInteger(IDLE);
+
+		private volatile long beganMillis;
+
+		private volatile long beganNanos;
+
+		void begin(long millis, long nanos) {
+			this.beganMillis = millis;
+			this.beganNanos = nanos;
+			this.state.set(CALLING);
+		}
+
+		/** Whether the call ended before the run gave it up, so that its thread records it. */
+		boolean end() {
+			return this.state.compareAndSet(CALLING, IDLE);
+		}
+
+		/** Whether the call was still under way, so that the run records it as unfinished. */
+		boolean giveUp() {
+			return this.state.compareAndSet(CALLING, GIVEN_UP);
+		}
+
+	}
+
+	/**
+	 * Calls of one run, or of a span of it: a histogram per caller thread, their errors,
+	 * and the calls given up unfinished, which count as errors too.
+	 */
 	private static final class Tally {
 
 		private final Histogram[] histograms;
 
 		private final LongAdder errors = new LongAdder();
+
+		// written by the run's own thread only, after the callers are given up
+		private final Histogram unfinishedLatencies = new Histogram(MAX_LATENCY_MICROS, 3);
+
+		private long unfinished;
 
 		Tally(int threads) {
 			this.histograms = new Histogram[threads];
@@ -304,12 +384,19 @@ public final class Worker {
 			}
 		}
 
+		void recordUnfinished(long micros) {
+			this.unfinishedLatencies.recordValue(Math.min(micros, MAX_LATENCY_MICROS));
+			this.unfinished++;
+			this.errors.increment();
+		}
+
 		String answer(String word, long queries) {
-			Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
+			Histogram total = this.unfinishedLatencies.copy();
 			for (Histogram histogram : this.histograms) {
 				total.add(histogram);
 			}
-			return word + " " + total.getTotalCount() + " " + this.errors.sum() + " " + queries + " " + encode(total);
+			return word + " " + total.getTotalCount() + " " + this.errors.sum() + " " + queries + " " + encode(total)
+					+ " " + this.unfinished;
 		}
 
 	}

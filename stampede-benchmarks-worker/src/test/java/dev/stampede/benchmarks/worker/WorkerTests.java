@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.HdrHistogram.Histogram;
@@ -38,6 +39,7 @@ class WorkerTests {
 		assertThat(done[2]).as("calls").isEqualTo("8");
 		assertThat(done[3]).as("errors").isEqualTo("0");
 		assertThat(done[4]).as("queries").isEqualTo("8");
+		assertThat(done[6]).as("unfinished").isEqualTo("0");
 		Histogram latencies = Worker.decode(done[5]);
 		assertThat(latencies.getTotalCount()).isEqualTo(8);
 		assertThat(latencies.getMinValue()).isGreaterThanOrEqualTo(20_000);
@@ -62,6 +64,37 @@ class WorkerTests {
 		assertThat(Long.parseLong(done[3])).as("errors: the calls of k-3").isBetween(1L, calls - 1);
 		assertThat(Worker.decode(done[5]).getTotalCount()).isEqualTo(calls);
 		assertThat(keys).containsExactlyInAnyOrder("k-0", "k-1", "k-2", "k-3");
+	}
+
+	@Test
+	void aCallThatNeverReturnsIsCountedUnfinishedAndTheAnswerDoesNotWaitForIt() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Worker worker = new Worker((key) -> {
+			if (key.equals("k-0")) {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return Product.of(key);
+		}, this.database, 2, Duration.ofMillis(300));
+		long start = System.currentTimeMillis() + 50;
+		try {
+			List<String> answers = serve(worker, "hot k 2 " + start + " " + (start + 300) + "\n");
+
+			String[] done = answers.get(1).split(" ");
+			long calls = Long.parseLong(done[2]);
+			assertThat(done[6]).as("both callers end up waiting on k-0").isEqualTo("2");
+			assertThat(done[3]).as("errors").isEqualTo("2");
+			Histogram latencies = Worker.decode(done[5]);
+			assertThat(latencies.getTotalCount()).isEqualTo(calls);
+			assertThat(latencies.getMaxValue()).as("waited past the end and the grace").isGreaterThanOrEqualTo(300_000);
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	@Test

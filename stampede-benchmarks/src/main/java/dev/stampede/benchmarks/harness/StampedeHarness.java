@@ -157,9 +157,10 @@ public final class StampedeHarness {
 	 * @param hit the hit phase, if it ran
 	 * @param hot the hot phase, if it ran
 	 * @param faults the fault phases that ran, in order
+	 * @param failure why the variant stopped before its last phase, if it did
 	 */
 	public record Result(Variant variant, List<Phase> coldRounds, @Nullable Phase hit, @Nullable Phase hot,
-			List<FaultPhase> faults) {
+			List<FaultPhase> faults, @Nullable String failure) {
 
 		/** The cold rounds as one phase, if they ran. */
 		public @Nullable Phase cold() {
@@ -197,25 +198,29 @@ public final class StampedeHarness {
 		}
 	}
 
-	Result run(Variant variant) throws IOException, InterruptedException {
-		ServerProcess server = server(variant.store());
-		ServerCommands.flush(variant.store(), server);
+	// A variant whose workers stop answering, as a cache that blocks its callers for good
+	// can make them, keeps the phases it finished; the next variant runs all the same.
+	Result run(Variant variant) throws InterruptedException {
 		Set<PhaseKind> phases = this.settings.phases();
+		List<Phase> cold = new ArrayList<>();
+		Phase hit = null;
+		Phase hot = null;
+		List<FaultPhase> faults = new ArrayList<>();
+		String failure = null;
 		List<WorkerProcess> workers = new ArrayList<>();
 		try {
+			ServerCommands.flush(variant.store(), server(variant.store()));
 			for (int i = 0; i < this.settings.jvms(); i++) {
 				workers.add(new WorkerProcess(command(variant),
 						this.logs.resolve(variant.name().toLowerCase() + "-" + i + ".log")));
 			}
 			awaitAll(workers, "ready", Duration.ofSeconds(120));
-			List<Phase> cold = new ArrayList<>();
 			if (phases.contains(PhaseKind.COLD)) {
 				for (int round = 0; round < this.settings.rounds(); round++) {
 					String key = "cold-" + round;
 					cold.add(phase(variant, workers, (start) -> "cold " + key + " " + start, Duration.ZERO));
 				}
 			}
-			Phase hit = null;
 			if (phases.contains(PhaseKind.HIT)) {
 				send(workers, "prime hit " + this.settings.hotKeys());
 				awaitAll(workers, "primed", Duration.ofSeconds(60));
@@ -227,7 +232,6 @@ public final class StampedeHarness {
 								this.settings.hitTime()),
 						this.settings.hitTime());
 			}
-			Phase hot = null;
 			if (phases.contains(PhaseKind.HOT)) {
 				send(workers, "prime hot " + this.settings.hotKeys());
 				awaitAll(workers, "primed", Duration.ofSeconds(60));
@@ -236,24 +240,30 @@ public final class StampedeHarness {
 								this.settings.hotTime()),
 						this.settings.hotTime());
 			}
-			List<FaultPhase> faults = new ArrayList<>();
 			for (PhaseKind kind : phases) {
 				if (kind.isFault()) {
 					faults.add(fault(variant, workers, kind));
 				}
 			}
-			return new Result(variant, cold, hit, hot, faults);
+		}
+		catch (IOException ex) {
+			failure = ex.getMessage();
+			System.out.printf("harness: %s stopped: %s%n", variant.label(), failure);
 		}
 		finally {
 			for (WorkerProcess worker : workers) {
 				worker.close();
 			}
 		}
+		return new Result(variant, cold, hit, hot, faults, failure);
 	}
 
 	private FaultPhase fault(Variant variant, List<WorkerProcess> workers, PhaseKind kind)
 			throws IOException, InterruptedException {
 		ServerProcess server = server(variant.store());
+		// From an empty cache: what one fault left behind, such as a lock whose release was
+		// lost, would otherwise carry over into the next.
+		ServerCommands.flush(variant.store(), server);
 		send(workers, "prime hot " + this.settings.hotKeys());
 		awaitAll(workers, "primed", Duration.ofSeconds(60));
 		long commandsAtStart = ServerCommands.commandsServed(variant.store(), server);

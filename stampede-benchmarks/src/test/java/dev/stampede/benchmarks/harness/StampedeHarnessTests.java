@@ -45,6 +45,7 @@ class StampedeHarnessTests {
 		assertThat(stampede.hot().loads()).isBetween(2L, 10L);
 		assertThat(stampede.hot().errors()).isZero();
 		assertThat(stampede.faults()).isEmpty();
+		assertThat(stampede.failure()).isNull();
 	}
 
 	@Test
@@ -82,6 +83,7 @@ class StampedeHarnessTests {
 			assertThat(result.hit()).isNotNull();
 			assertThat(result.hot()).isNotNull();
 			assertThat(result.faults()).extracting(FaultPhase::kind).containsExactly(PhaseKind.PAUSE, PhaseKind.KILL);
+			assertThat(result.failure()).isNull();
 			FaultPhase pause = result.fault(PhaseKind.PAUSE);
 			assertThat(pause.before().errors()).isZero();
 			assertThat(pause.before().loads()).as("keys kept expiring before the fault").isPositive();
