@@ -85,6 +85,8 @@ class AsynchronousCallsTest {
 		};
 		try (Stampede holder = new Stampede(store)) {
 			holder.getAsync("c", "key", CompletableFuture::new);
+			// The holder takes the lease on its engine's thread: the waiter must find it taken.
+			await().atMost(Duration.ofSeconds(10)).until(() -> holder.inspection().stats("c").leasesHeld() == 1);
 			Stampede engine = new Stampede(held);
 			CompletableFuture<Object> call = engine.getAsync("c", "key", () -> CompletableFuture.completedFuture("v"));
 			await().atMost(Duration.ofSeconds(10)).until(() -> engine.inspection().waitingCount() == 1);
