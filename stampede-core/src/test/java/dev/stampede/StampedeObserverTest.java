@@ -135,7 +135,7 @@ class StampedeObserverTest {
 	void anAsynchronousCallsWaitAndLoadRunOnEngineThreadsWithTheCallersContext() throws Exception {
 		LocalBackend backend = new LocalBackend(100);
 		Recording observer = new Recording();
-		try (Stampede engine = engine(backend, Duration.ofMillis(100))) {
+		try (Stampede engine = engine(backend, Duration.ofSeconds(1))) {
 			engine.addObserver(observer);
 			hold(engine, backend);
 			observer.current.set("request 7");
