@@ -159,6 +159,12 @@ class RedisClusterEngineTest extends EngineGuaranteeContract {
 				.ignoreExceptions()
 				.until(() -> engines.stream().allMatch((engine) -> engine.inspection().backend().read(
 						engine.inspection().backendKey(CACHE, key)) == Slot.EMPTY));
+			// An engine that called through kept its value while the master was away, and answers
+			// with it until the backend answers one of its calls again.
+			for (Stampede engine : engines) {
+				assertThat(engine.get(CACHE, elsewhere, () -> "loaded again")).isEqualTo("cached");
+				assertThat(engine.inspection().isDegraded()).isFalse();
+			}
 			AtomicInteger loadsAfter = new AtomicInteger();
 			List<CallResult> after = Stampedes.run(64,
 					() -> engines.get(callers.getAndIncrement() % engines.size()).get(CACHE, key, () -> {
