@@ -1,6 +1,7 @@
 package dev.stampede;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * wake-up's, or a pause's whose scheduling thread was held up for longer than the pause)
  * only counts itself, and the run under way attempts once more before it returns. Each
  * pause replaces the one before, so one chain of runs drives the flight.
+ * <p>
+ * A load's timeouts are scheduled beside it: whichever comes first, the load's end or a
+ * timeout, answers the callers; a load that ends after its callers were answered still
+ * stores its value or gives its lease back.
  */
 final class AsyncFlight implements Runnable, Waiters.Waiter {
 
@@ -37,6 +42,8 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	private final Waiters waiters;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final LoadTimeouts timeouts;
 
 	private final long start = System.nanoTime();
 
@@ -57,10 +64,11 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 	// Whether this flight is among the waiters: from its first wait until it stops waiting.
 	private final AtomicBoolean registered = new AtomicBoolean();
 
-	private volatile long waitStart;
+	// Whether the callers have their answer from the load under the lease: its end, or a timeout, gives it.
+	private final AtomicBoolean answered = new AtomicBoolean();
 
 	AsyncFlight(LeaseLoop loop, Resolution resolution, Winner winner, Failures failures, Flights flights,
-			Waiters waiters, ScheduledExecutorService scheduler) {
+			Waiters waiters, ScheduledExecutorService scheduler, LoadTimeouts timeouts) {
 		this.loop = loop;
 		this.resolution = resolution;
 		this.winner = winner;
@@ -68,6 +76,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		this.flights = flights;
 		this.waiters = waiters;
 		this.scheduler = scheduler;
+		this.timeouts = timeouts;
 		this.deadline = this.start + resolution.settings().maxWait().toNanos();
 		this.schedule = LeaseLoop.schedule(resolution);
 	}
@@ -97,15 +106,14 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			else if (step instanceof LeaseLoop.Won won) {
 				this.settled = true;
 				this.resolution.endAs(Outcome.LOADED);
-				stopWaiting();
-				this.resolution.startLoad().whenComplete((value, failure) -> stored(won.token(), value, failure));
+				stopWaiting(null);
+				load(won);
 			}
 			else if (step instanceof LeaseLoop.Failed failed) {
 				this.settled = true;
-				this.resolution.endAs(Outcome.CALL_THROUGH);
 				this.failures.readFailed(this.resolution, failed.failure());
-				stopWaiting();
-				this.resolution.startLoad().whenComplete(this::finish);
+				stopWaiting(null);
+				this.loop.callThroughDegradedAsync(this.resolution).whenComplete(this::finish);
 			}
 			else {
 				// An asynchronous caller never refreshes inline: what is left is a wait.
@@ -114,7 +122,7 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 		catch (Throwable ex) {
 			this.settled = true;
-			finish(null, ex);
+			finish(null, closedIfRefused(ex));
 		}
 	}
 
@@ -133,8 +141,14 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 		catch (RejectedExecutionException ex) {
 			this.settled = true;
-			finish(null, ex);
+			finish(null, closedIfRefused(ex));
 		}
+	}
+
+	// Only a scheduler that shut down refuses a run: the caller hears what close tells every flight under way.
+	static Throwable closedIfRefused(Throwable failure) {
+		return (failure instanceof RejectedExecutionException) ? new StampedeException(Stampede.CLOSED, failure)
+				: failure;
 	}
 
 	private void pause(LeaseLoop.Wait wait) {
@@ -143,15 +157,15 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 			this.settled = true;
 			this.resolution.endAs(Outcome.CALL_THROUGH);
 			this.failures.waitTimedOut(this.resolution, Duration.ofNanos(now - this.start));
-			stopWaiting();
+			stopWaiting(null);
 			this.resolution.startLoad().whenComplete(this::finish);
 			return;
 		}
-		this.loop.saw(this.schedule, wait, now);
+		this.loop.saw(this.resolution, this.schedule, wait, now);
 		if (!this.waiting) {
 			// As a blocking caller does: register, then read once more at once.
 			this.resolution.stats().record(CacheEvent.LEASE_LOST);
-			this.waitStart = now;
+			this.resolution.startWaiting();
 			this.waiting = true;
 			this.registered.set(true);
 			this.waiters.register(this.resolution.backendKey(), this);
@@ -167,34 +181,68 @@ final class AsyncFlight implements Runnable, Waiters.Waiter {
 		}
 	}
 
-	private void stored(String token, @Nullable Object value, @Nullable Throwable failure) {
+	private void load(LeaseLoop.Won won) {
+		long loadStart = System.nanoTime();
+		CompletableFuture<@Nullable Object> load = this.resolution.startLoad();
+		Runnable cancelTimeouts = load.isDone() ? () -> {
+		} : this.timeouts.schedule(this.resolution, won.fallback(), (outcome) -> timedOut(won, outcome, loadStart));
+		// The load may complete on a thread that must not block, such as an event loop:
+		// the write, a round trip to the backend, runs on the scheduler.
+		load.whenCompleteAsync((value, failure) -> {
+			cancelTimeouts.run();
+			stored(won, value, (failure != null) ? Flights.unwrap(failure) : null);
+		}, EngineThreads.orCallingThread(this.scheduler));
+	}
+
+	private void timedOut(LeaseLoop.Won won, Outcome outcome, long loadStart) {
+		if (!this.answered.compareAndSet(false, true)) {
+			return;
+		}
+		Envelope fallback = won.fallback();
+		if (fallback == null) {
+			finish(null, LoadTimeouts.timedOut(this.resolution, loadStart));
+			return;
+		}
+		this.resolution.stats().called(outcome);
+		this.timeouts.answerEarly(this.resolution, fallback, outcome, loadStart);
+	}
+
+	private void stored(LeaseLoop.Won won, @Nullable Object value, @Nullable Throwable failure) {
+		// Whichever comes first answers the callers: the load's end, or a timeout.
+		boolean answering = this.answered.compareAndSet(false, true);
+		if (!answering) {
+			// Callers that come from now on read what the load leaves, not the fallback they were given.
+			this.flights.forget(this.resolution.backendKey(), this.resolution.flight());
+		}
+		LoadTimeouts.Answer answer;
 		try {
-			if (failure != null) {
-				this.winner.abandon(this.resolution, token);
-				finish(null, failure);
-				return;
-			}
-			this.winner.store(this.resolution, token, value);
-			finish(value, null);
+			answer = this.winner.complete(this.resolution, won.token(), won.fallback(), value, failure);
 		}
 		catch (Throwable ex) {
-			finish(null, ex);
+			if (answering) {
+				finish(null, ex);
+			}
+			else {
+				this.failures.backgroundLoadFailed(this.resolution, ex);
+			}
+			return;
 		}
-		finally {
-			this.resolution.stats().leaseEnded(this.resolution.keyString());
+		if (answering) {
+			this.resolution.endAs(answer.outcome());
+			finish(answer.value(), null);
 		}
 	}
 
 	// Once, before the callers hear their answer or a load starts: no longer waiting for another caller.
-	private void stopWaiting() {
+	private void stopWaiting(@Nullable Throwable failure) {
 		if (this.registered.compareAndSet(true, false)) {
 			this.waiters.unregister(this.resolution.backendKey(), this);
-			this.resolution.waited(System.nanoTime() - this.waitStart);
+			this.resolution.stopWaiting((failure != null) ? Outcome.ERROR : this.resolution.outcome(), failure);
 		}
 	}
 
 	private void finish(@Nullable Object value, @Nullable Throwable failure) {
-		stopWaiting();
+		stopWaiting(failure);
 		if (failure != null) {
 			this.resolution.stats().called(Outcome.ERROR);
 			this.flights.fail(this.resolution.backendKey(), this.resolution.flight(), failure);

@@ -54,6 +54,12 @@ public enum CacheEvent {
 	REFRESH,
 
 	/** A refresh failed; the old value is served on. */
-	REFRESH_ERROR
+	REFRESH_ERROR,
+
+	/**
+	 * A load ran past {@code soft-timeout} or {@code hard-timeout}: its callers stopped
+	 * waiting for it, and it went on in the background.
+	 */
+	LOAD_TIMEOUT
 
 }

@@ -37,10 +37,21 @@ import org.jspecify.annotations.Nullable;
  * @param refresh who pays for a refresh: the caller that wins its lease, or a background thread
  * @param earlyRefreshBeta how eagerly a fresh value is refreshed before it expires
  * (probabilistic early expiration); 0 turns it off, 1 is the usual choice
+ * @param failSafeTtl after {@code ttl} and {@code staleTtl}, how much longer a value is kept
+ * as the fallback of a load that fails or passes {@code hardTimeout}; zero turns fail-safe off
+ * @param failSafeThrottle how long a fallback served after a failed load stays fresh, so
+ * that the next load is attempted only after it, once for every JVM
+ * @param softTimeout how long the callers of a load that has a fallback (a stale value, or a
+ * fail-safe one) wait for it before they get the fallback, the load going on in the
+ * background; zero turns it off
+ * @param hardTimeout how long the callers of any load wait for it: then they get the
+ * fallback, or a {@link StampedeTimeoutException} when there is none, and the load goes on
+ * in the background; zero turns it off
  */
 public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, Backoff backoff, boolean cacheNulls,
 		FailurePolicy onBackendFailure, FailurePolicy onWaitTimeout, Duration localTtl, long localMaxSize,
-		Duration staleTtl, RefreshMode refresh, double earlyRefreshBeta) {
+		Duration staleTtl, RefreshMode refresh, double earlyRefreshBeta, Duration failSafeTtl,
+		Duration failSafeThrottle, Duration softTimeout, Duration hardTimeout) {
 
 	/** Settings of a cache that nothing overrides: those a new {@link Builder} starts from. */
 	public static final CacheSettings DEFAULTS = new Builder().build();
@@ -62,6 +73,28 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 			throw new InvalidSettingException("early-refresh-beta",
 					"must be between 0 (off) and 100; 1.0 is the usual choice, was " + earlyRefreshBeta);
 		}
+		Settings.requireNotNegative("fail-safe-ttl", failSafeTtl);
+		Settings.requirePositive("fail-safe-throttle", failSafeThrottle);
+		Settings.requireNotNegative("soft-timeout", softTimeout);
+		Settings.requireNotNegative("hard-timeout", hardTimeout);
+		if (!softTimeout.isZero() && !hardTimeout.isZero() && hardTimeout.compareTo(softTimeout) <= 0) {
+			throw new InvalidSettingException("hard-timeout", "must be longer than soft-timeout ("
+					+ softTimeout.toMillis() + " ms) when both are set, was " + hardTimeout.toMillis() + " ms: callers "
+					+ "would never wait for the load past soft-timeout; raise hard-timeout or lower soft-timeout");
+		}
+		requireShorterThanLease("soft-timeout", softTimeout, leaseTtl);
+		requireShorterThanLease("hard-timeout", hardTimeout, leaseTtl);
+	}
+
+	// A load still running when its lease ends cannot store its value, and another caller
+	// loads meanwhile: the background completion a timeout promises would be lost.
+	private static void requireShorterThanLease(String setting, Duration timeout, Duration leaseTtl) {
+		if (!timeout.isZero() && timeout.compareTo(leaseTtl) >= 0) {
+			throw new InvalidSettingException(setting, "must be shorter than lease-ttl (" + leaseTtl.toMillis()
+					+ " ms), was " + timeout.toMillis() + " ms: a load that outlives its lease cannot store its value, "
+					+ "so the load that goes on after the timeout would be lost; raise lease-ttl above the longest "
+					+ "load you expect, or lower " + setting);
+		}
 	}
 
 	/** Starts settings from {@link #DEFAULTS}. */
@@ -74,9 +107,12 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 		return new Builder(base);
 	}
 
-	/** How long the backend keeps a value: while it is fresh, and while it may be served stale. */
+	/**
+	 * How long the backend keeps a value: while it is fresh, while it may be served stale,
+	 * and while it is kept as a fail-safe fallback.
+	 */
 	public Duration storageTtl() {
-		return this.ttl.plus(this.staleTtl);
+		return this.ttl.plus(this.staleTtl).plus(this.failSafeTtl);
 	}
 
 	/** Whether values of this cache are kept in a local tier in front of the backend. */
@@ -133,6 +169,17 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 
 		private double earlyRefreshBeta;
 
+		private Duration failSafeTtl = Duration.ZERO;
+
+		// As long as a database blip usually lasts, independent of ttl: a ttl of hours would
+		// keep serving the fallback long after the database is back, one of a second would
+		// retry the failing database every second.
+		private Duration failSafeThrottle = Duration.ofSeconds(30);
+
+		private Duration softTimeout = Duration.ZERO;
+
+		private Duration hardTimeout = Duration.ZERO;
+
 		private Builder() {
 		}
 
@@ -149,6 +196,10 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 			this.staleTtl = base.staleTtl;
 			this.refresh = base.refresh;
 			this.earlyRefreshBeta = base.earlyRefreshBeta;
+			this.failSafeTtl = base.failSafeTtl;
+			this.failSafeThrottle = base.failSafeThrottle;
+			this.softTimeout = base.softTimeout;
+			this.hardTimeout = base.hardTimeout;
 		}
 
 		/** How long a stored value is fresh; longer than 0. */
@@ -251,6 +302,39 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 		}
 
 		/**
+		 * After the ttl and the stale-ttl, how much longer a value is kept as the fallback
+		 * of a load that fails; zero turns fail-safe off.
+		 */
+		public Builder failSafeTtl(Duration failSafeTtl) {
+			this.failSafeTtl = failSafeTtl;
+			return this;
+		}
+
+		/** How long a fallback served after a failed load stays fresh; longer than 0. */
+		public Builder failSafeThrottle(Duration failSafeThrottle) {
+			this.failSafeThrottle = failSafeThrottle;
+			return this;
+		}
+
+		/**
+		 * How long callers wait for a load that has a fallback before they get the fallback;
+		 * zero turns it off. Shorter than the lease-ttl and the hard-timeout.
+		 */
+		public Builder softTimeout(Duration softTimeout) {
+			this.softTimeout = softTimeout;
+			return this;
+		}
+
+		/**
+		 * How long callers wait for any load before they get the fallback or a
+		 * {@link StampedeTimeoutException}; zero turns it off. Shorter than the lease-ttl.
+		 */
+		public Builder hardTimeout(Duration hardTimeout) {
+			this.hardTimeout = hardTimeout;
+			return this;
+		}
+
+		/**
 		 * Checks the values and returns the settings.
 		 * @throws InvalidSettingException naming the first setting that cannot work
 		 */
@@ -259,7 +343,8 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 					this.backoffJitter);
 			return new CacheSettings(this.ttl, this.leaseTtl, this.maxWait, backoff, this.cacheNulls,
 					this.onBackendFailure, this.onWaitTimeout, this.localTtl, this.localMaxSize, this.staleTtl,
-					this.refresh, this.earlyRefreshBeta);
+					this.refresh, this.earlyRefreshBeta, this.failSafeTtl, this.failSafeThrottle, this.softTimeout,
+					this.hardTimeout);
 		}
 
 		private Builder apply(Overrides overrides) {
@@ -278,6 +363,10 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 			set(overrides.staleTtl(), this::staleTtl);
 			set(overrides.refresh(), this::refresh);
 			set(overrides.earlyRefreshBeta(), this::earlyRefreshBeta);
+			set(overrides.failSafeTtl(), this::failSafeTtl);
+			set(overrides.failSafeThrottle(), this::failSafeThrottle);
+			set(overrides.softTimeout(), this::softTimeout);
+			set(overrides.hardTimeout(), this::hardTimeout);
 			return this;
 		}
 
@@ -302,7 +391,9 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 			@Nullable Duration backoffInitial, @Nullable Duration backoffMax, @Nullable Double backoffMultiplier,
 			@Nullable Double backoffJitter, @Nullable Boolean cacheNulls, @Nullable FailurePolicy onBackendFailure,
 			@Nullable FailurePolicy onWaitTimeout, @Nullable Duration localTtl, @Nullable Long localMaxSize,
-			@Nullable Duration staleTtl, @Nullable RefreshMode refresh, @Nullable Double earlyRefreshBeta) {
+			@Nullable Duration staleTtl, @Nullable RefreshMode refresh, @Nullable Double earlyRefreshBeta,
+			@Nullable Duration failSafeTtl, @Nullable Duration failSafeThrottle, @Nullable Duration softTimeout,
+			@Nullable Duration hardTimeout) {
 
 		/** Overrides nothing. */
 		public static final Overrides NONE = builder().build();
@@ -375,6 +466,14 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 			private @Nullable RefreshMode refresh;
 
 			private @Nullable Double earlyRefreshBeta;
+
+			private @Nullable Duration failSafeTtl;
+
+			private @Nullable Duration failSafeThrottle;
+
+			private @Nullable Duration softTimeout;
+
+			private @Nullable Duration hardTimeout;
 
 			private Builder() {
 			}
@@ -454,11 +553,32 @@ public record CacheSettings(Duration ttl, Duration leaseTtl, Duration maxWait, B
 				return this;
 			}
 
+			public Builder failSafeTtl(@Nullable Duration failSafeTtl) {
+				this.failSafeTtl = failSafeTtl;
+				return this;
+			}
+
+			public Builder failSafeThrottle(@Nullable Duration failSafeThrottle) {
+				this.failSafeThrottle = failSafeThrottle;
+				return this;
+			}
+
+			public Builder softTimeout(@Nullable Duration softTimeout) {
+				this.softTimeout = softTimeout;
+				return this;
+			}
+
+			public Builder hardTimeout(@Nullable Duration hardTimeout) {
+				this.hardTimeout = hardTimeout;
+				return this;
+			}
+
 			public Overrides build() {
 				return new Overrides(this.ttl, this.leaseTtl, this.maxWait, this.backoffInitial, this.backoffMax,
 						this.backoffMultiplier, this.backoffJitter, this.cacheNulls, this.onBackendFailure,
 						this.onWaitTimeout, this.localTtl, this.localMaxSize, this.staleTtl, this.refresh,
-						this.earlyRefreshBeta);
+						this.earlyRefreshBeta, this.failSafeTtl, this.failSafeThrottle, this.softTimeout,
+						this.hardTimeout);
 			}
 
 		}

@@ -140,7 +140,7 @@ final class CallSites {
 		}
 		Duration maximum = this.backend.maximumTtl();
 		if (settings.storageTtl().compareTo(maximum) > 0) {
-			throw new InvalidSettingException("ttl", "ttl plus stale-ttl must not exceed what the "
+			throw new InvalidSettingException("ttl", "ttl plus stale-ttl plus fail-safe-ttl must not exceed what the "
 					+ this.backend.name() + " backend can keep, " + maximum.toDays() + " days; was "
 					+ settings.storageTtl().toDays() + " days");
 		}

@@ -49,8 +49,12 @@ final class DirectAccess {
 
 	private final Supplier<StampedeObserver> observer;
 
+	private final DegradedTier degraded;
+
 	DirectAccess(StampedeBackend backend, CacheKeys keys, Clock clock, Generations generations, Flights flights,
-			Failures failures, EngineThreads threads, Supplier<String> tokens, Supplier<StampedeObserver> observer) {
+			Failures failures, EngineThreads threads, Supplier<String> tokens, Supplier<StampedeObserver> observer,
+			DegradedTier degraded) {
+		this.degraded = degraded;
 		this.backend = backend;
 		this.keys = keys;
 		this.clock = clock;
@@ -149,6 +153,7 @@ final class DirectAccess {
 		if (tier != null) {
 			tier.evict(backendKey);
 		}
+		this.degraded.evict(site.cache(), backendKey);
 		// Calls from now on must not join a load that began before this put.
 		this.flights.detach(backendKey);
 		long now = this.clock.millis();
@@ -194,6 +199,7 @@ final class DirectAccess {
 				// Again once the backend answered, for readers it answered just before.
 				tier.evict(backendKey);
 			}
+			this.degraded.evict(site.cache(), backendKey);
 		}
 	}
 
@@ -208,7 +214,16 @@ final class DirectAccess {
 
 	private Put leaseAndFulfil(CallSite site, String keyString, String backendKey, Envelope envelope) {
 		String token = this.tokens.get();
-		if (!this.backend.tryLease(backendKey, Slot.EMPTY, token, site.settings().leaseTtl())) {
+		boolean leased;
+		try {
+			leased = this.backend.tryLease(backendKey, Slot.EMPTY, token, site.settings().leaseTtl());
+		}
+		catch (StampedeBackendException | StampedeInterruptedException ex) {
+			// The server may have taken the lease before its answer was lost: give it back by its token.
+			Uninterrupted.run(() -> abandon(site, keyString, backendKey, token));
+			throw ex;
+		}
+		if (!leased) {
 			// Someone leased the key after this put read it: that load reads data at least as new.
 			return Put.LEFT;
 		}

@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * @param value the value, {@code null} when the loader returned {@code null}
  * @param freshUntil epoch milliseconds after which the value is no longer fresh
  * @param staleUntil epoch milliseconds after which the value may no longer be served
- * at all; equal to {@code freshUntil} when stale serving is off
+ * at all; equal to {@code freshUntil} when stale serving is off. A value kept by fail-safe
+ * keeps the stale-until of its load, which may then come before {@code freshUntil}: the
+ * fail-safe window is counted from it, so serving a fallback never extends the window
  * @param loadMillis how long the loader took to compute it
  */
 public record Envelope(@Nullable Object value, long freshUntil, long staleUntil, long loadMillis) {

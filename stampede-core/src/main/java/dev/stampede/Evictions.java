@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evicting a key or a whole cache, so that the eviction wins over everything that
- * started before it: this JVM's local tier forgets the key before and again after the
+ * started before it: this JVM's local and degraded tiers forget the key before and again after the
  * backend does (a read the backend answered just before is not kept), a flight under
  * way is detached so later calls do not join it, and the other JVMs are told.
  */
@@ -24,7 +24,11 @@ final class Evictions {
 
 	private final Failures failures;
 
-	Evictions(StampedeBackend backend, CacheKeys keys, Generations generations, Flights flights, Failures failures) {
+	private final DegradedTier degraded;
+
+	Evictions(StampedeBackend backend, CacheKeys keys, Generations generations, Flights flights, Failures failures,
+			DegradedTier degraded) {
+		this.degraded = degraded;
 		this.backend = backend;
 		this.keys = keys;
 		this.generations = generations;
@@ -39,12 +43,14 @@ final class Evictions {
 		if (tier != null) {
 			tier.evict(backendKey);
 		}
+		this.degraded.evict(site.cache(), backendKey);
 		this.flights.detach(backendKey);
 		try {
 			this.backend.evict(backendKey);
 			publish(site.cache(), keyString, backendKey);
 		}
 		catch (StampedeBackendException ex) {
+			this.degraded.evictionFailed(backendKey);
 			this.failures.evictionFailed(site, keyString, ex);
 		}
 		finally {
@@ -52,6 +58,7 @@ final class Evictions {
 			if (tier != null) {
 				tier.evict(backendKey);
 			}
+			this.degraded.evict(site.cache(), backendKey);
 		}
 	}
 
@@ -60,6 +67,7 @@ final class Evictions {
 		if (tier != null) {
 			tier.evictAll();
 		}
+		this.degraded.evictAll(site.cache());
 		try {
 			this.generations.advance(site.cache());
 			publish(site.cache(), KeyEvents.ALL_KEYS, KeyEvents.ALL_KEYS);
@@ -71,6 +79,7 @@ final class Evictions {
 			if (tier != null) {
 				tier.evictAll();
 			}
+			this.degraded.evictAll(site.cache());
 		}
 	}
 

@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
  * What a call does when something other than its loader fails: the backend
  * ({@code on-backend-failure}), the wait for another caller ({@code on-wait-timeout}),
  * or storing a value. Each either returns, and the caller goes on without the cache,
- * or throws the exception the policy asks for. Warnings are rate-limited, so that a
- * backend that is down does not flood the log.
+ * or throws the exception the policy asks for. It also reports the loader failures that
+ * no caller hears of: those a fail-safe value answered, and those of loads their callers
+ * stopped waiting for. Warnings are rate-limited, so that a backend or a database that
+ * is down does not flood the log.
  */
 final class Failures {
 
@@ -25,6 +27,9 @@ final class Failures {
 
 	private final WarningLimiter limiter;
 
+	// Apart from the backend's: a database that is down must not hide that the backend is too.
+	private final WarningLimiter loadLimiter = new WarningLimiter();
+
 	Failures(StampedeBackend backend, Supplier<StampedeObserver> observer, WarningLimiter limiter) {
 		this.backend = backend;
 		this.observer = observer;
@@ -32,8 +37,8 @@ final class Failures {
 	}
 
 	/**
-	 * The backend failed while reading or leasing: returns when the caller is to call
-	 * its loader directly ({@code call-through}).
+	 * The backend failed while reading or leasing: returns when the caller is to go on
+	 * without it ({@code call-through}).
 	 * @throws StampedeBackendException when {@code on-backend-failure} is {@code fail}
 	 */
 	void readFailed(Resolution resolution, StampedeBackendException ex) {
@@ -41,7 +46,6 @@ final class Failures {
 		stats.record(CacheEvent.BACKEND_ERROR);
 		failFastIfAsked(resolution.site(), resolution.keyString(), "read", ex);
 		backendFailed(resolution.site(), resolution.keyString(), "read", ex);
-		stats.record(CacheEvent.CALL_THROUGH);
 	}
 
 	/**
@@ -125,6 +129,50 @@ final class Failures {
 		if (this.limiter.firstFor(resolution.backendKey())) {
 			logger.warn("Could not store cache '{}' key '{}' from {}; returning the value uncached",
 					resolution.cache(), resolution.keyString(), resolution.site().origin(), ex);
+		}
+	}
+
+	/**
+	 * A load failed and its callers got the key's last good value instead: the loader's
+	 * exception is logged, not thrown, with its stack trace at most once per interval.
+	 */
+	void servedFallback(Resolution resolution, Throwable failure) {
+		String message = "Loading cache '{}' key '{}' from {} failed; serving its last good value (fail-safe) and "
+				+ "loading it again after fail-safe-throttle, {} ms";
+		if (this.loadLimiter.mayWarn()) {
+			logger.warn(message + " (further failures are logged at debug level for 10 s)", resolution.cache(),
+					resolution.keyString(), resolution.site().origin(),
+					resolution.settings().failSafeThrottle().toMillis(), failure);
+		}
+		else {
+			logger.debug(message + ": {}", resolution.cache(), resolution.keyString(), resolution.site().origin(),
+					resolution.settings().failSafeThrottle().toMillis(), failure.toString());
+		}
+	}
+
+	/** A load that its callers stopped waiting for failed: nobody else hears of it. */
+	void backgroundLoadFailed(Resolution resolution, Throwable failure) {
+		String message = "The load of cache '{}' key '{}' from {}, which its callers stopped waiting for, failed";
+		if (this.loadLimiter.mayWarn()) {
+			logger.warn(message + " (further failures are logged at debug level for 10 s)", resolution.cache(),
+					resolution.keyString(), resolution.site().origin(), failure);
+		}
+		else {
+			logger.debug(message + ": {}", resolution.cache(), resolution.keyString(), resolution.site().origin(),
+					failure.toString());
+		}
+	}
+
+	/** Every loader thread is busy: the load runs on its caller's thread, without timeouts. */
+	void loadersBusy(Resolution resolution, int loadThreads) {
+		String message = "All {} loader threads are busy; loading cache '{}' key '{}' on the caller's thread, "
+				+ "without soft-timeout and hard-timeout";
+		if (this.loadLimiter.mayWarn()) {
+			logger.warn(message + " (further ones are logged at debug level for 10 s)", loadThreads,
+					resolution.cache(), resolution.keyString());
+		}
+		else {
+			logger.debug(message, loadThreads, resolution.cache(), resolution.keyString());
 		}
 	}
 

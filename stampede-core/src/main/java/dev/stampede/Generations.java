@@ -2,6 +2,7 @@ package dev.stampede;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import dev.stampede.backend.StampedeBackend;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,43 @@ final class Generations {
 	/** The start of the current keys of the call site's cache, as {@link #prefix(String)} without a look-up. */
 	CacheKeys.GenerationPrefix prefix(CallSite site) {
 		return prefix(site.generation(), site.cache());
+	}
+
+	/**
+	 * The start of the current keys of the call site's cache, for a caller that must not
+	 * wait for the backend: a check that is due runs on {@code executor} while this call
+	 * goes on with the generation it knows, as every caller but one does in
+	 * {@link #prefix(CallSite)}.
+	 * @return the prefix, or {@code null} when the generation must be read before it is
+	 * used, which only {@link #prefix(CallSite)} does
+	 */
+	CacheKeys.@Nullable GenerationPrefix prefixWithoutWaiting(CallSite site, Executor executor) {
+		Generation generation = site.generation();
+		if (this.backend.isInProcess()) {
+			return prefix(generation, site.cache());
+		}
+		long now = this.nanoTime.getAsLong();
+		if (!generation.upToDate) {
+			// Unknown, told outdated, or the backend failed to tell it less than a second ago.
+			return (now - generation.checkedAt >= CHECK_INTERVAL_NANOS) ? null : generation.known.get().prefix;
+		}
+		if (now - generation.checkedAt >= CHECK_INTERVAL_NANOS && generation.reading.compareAndSet(false, true)) {
+			try {
+				executor.execute(() -> {
+					try {
+						read(site.cache(), generation, now);
+					}
+					finally {
+						generation.reading.set(false);
+					}
+				});
+			}
+			catch (RuntimeException | Error ex) {
+				// The next call tries again; this one goes on with what it knows.
+				generation.reading.set(false);
+			}
+		}
+		return generation.known.get().prefix;
 	}
 
 	/** The generation of {@code cache}, for a call site to keep: it is never replaced. */

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where the backend's events go up: a lease that ended wakes the key's waiter; an
- * eviction in another JVM drops the key from this JVM's local tier (or, for a whole
+ * eviction in another JVM drops the key from this JVM's local and degraded tiers (or, for a whole
  * cache, drops the tier and has the generation read again) and wakes its waiter.
  */
 final class KeyEvents implements KeyEventListener {
@@ -22,7 +22,11 @@ final class KeyEvents implements KeyEventListener {
 
 	private final Generations generations;
 
-	KeyEvents(Waiters waiters, Function<String, @Nullable LocalTier> localTiers, Generations generations) {
+	private final DegradedTier degraded;
+
+	KeyEvents(Waiters waiters, Function<String, @Nullable LocalTier> localTiers, Generations generations,
+			DegradedTier degraded) {
+		this.degraded = degraded;
 		this.waiters = waiters;
 		this.localTiers = localTiers;
 		this.generations = generations;
@@ -33,6 +37,7 @@ final class KeyEvents implements KeyEventListener {
 		if (event == KeyEvent.EVICTED) {
 			LocalTier tier = this.localTiers.apply(cache);
 			if (ALL_KEYS.equals(backendKey)) {
+				this.degraded.evictAll(cache);
 				this.generations.outdated(cache);
 				if (tier != null) {
 					tier.evictAll();
@@ -42,6 +47,7 @@ final class KeyEvents implements KeyEventListener {
 			if (tier != null) {
 				tier.evict(backendKey);
 			}
+			this.degraded.evict(cache, backendKey);
 		}
 		this.waiters.wake(backendKey);
 	}

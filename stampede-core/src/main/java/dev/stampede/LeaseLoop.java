@@ -2,11 +2,16 @@ package dev.stampede;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lease loop of one flight: read the key; serve a fresh or stale value; on a
@@ -18,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * so that no thread waits for it. The {@link Winner} stores the value.
  */
 final class LeaseLoop {
+
+	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
 
 	private final StampedeBackend backend;
 
@@ -39,9 +46,16 @@ final class LeaseLoop {
 
 	private final Winner winner;
 
+	private final DegradedTier degraded;
+
+	private final LoadTimeouts timeouts;
+
 	LeaseLoop(StampedeBackend backend, Clock clock, EarlyRefresh earlyRefresh, Refresher refresher, Failures failures,
-			Flights flights, Waiters waiters, EngineThreads threads, Supplier<String> tokens) {
+			Flights flights, Waiters waiters, EngineThreads threads, Supplier<String> tokens, DegradedTier degraded,
+			LoadTimeouts timeouts) {
 		this.winner = new Winner(backend, clock, failures);
+		this.degraded = degraded;
+		this.timeouts = timeouts;
 		this.backend = backend;
 		this.clock = clock;
 		this.earlyRefresh = earlyRefresh;
@@ -61,8 +75,11 @@ final class LeaseLoop {
 	record Done(@Nullable Object value, Outcome outcome) implements Step {
 	}
 
-	/** This caller holds the key's lease: it loads and stores the value. */
-	record Won(String token) implements Step {
+	/**
+	 * This caller holds the key's lease: it loads and stores the value.
+	 * @param fallback the key's fail-safe value, which the callers get if the load fails
+	 */
+	record Won(String token, @Nullable Envelope fallback) implements Step {
 	}
 
 	/**
@@ -85,12 +102,35 @@ final class LeaseLoop {
 
 	private static final Wait LEASE_LOST = new Wait(null);
 
-	/** Reads the key once and, on a miss, tries to take its lease. */
+	/**
+	 * Reads the key once and, on a miss, tries to take its lease. A look the backend
+	 * answered in full ends a degraded state; one it failed starts it, unless the
+	 * backend answered another call meanwhile.
+	 */
 	Step attempt(Resolution resolution) {
+		long stamp = this.degraded.stamp();
+		Step step = look(resolution);
+		if (step instanceof Failed) {
+			this.degraded.backendFailed(stamp);
+			resolution.failedAt(stamp);
+		}
+		else {
+			this.degraded.backendAnswered();
+		}
+		return step;
+	}
+
+	private Step look(Resolution resolution) {
 		CacheStats stats = resolution.stats();
 		Slot slot;
 		try {
 			slot = this.backend.read(resolution.backendKey(), resolution.site().declaredType());
+			if (this.degraded.isEvictionPending(resolution.backendKey())) {
+				// This JVM evicted the key while the backend failed: what the backend holds is older.
+				this.backend.evict(resolution.backendKey());
+				this.degraded.evictionApplied(resolution.backendKey());
+				slot = Slot.EMPTY;
+			}
 		}
 		catch (StampedeBackendException ex) {
 			return new Failed(ex);
@@ -99,6 +139,7 @@ final class LeaseLoop {
 			slot = new Slot.Unreadable(present.version(), UnreadableReason.OTHER_TYPE,
 					"a value of another type than " + resolution.site().valueType().getName());
 		}
+		Envelope fallback = null;
 		if (slot instanceof Slot.Present present) {
 			Envelope envelope = present.envelope();
 			long now = this.clock.millis();
@@ -119,6 +160,9 @@ final class LeaseLoop {
 			if (envelope.isServableAt(now)) {
 				stats.record(CacheEvent.STALE);
 				return this.refresher.begin(resolution, present, Outcome.STALE);
+			}
+			if (FailSafe.isFallbackAt(envelope, resolution.settings(), now)) {
+				fallback = envelope;
 			}
 		}
 		if (resolution.isFirstRead()) {
@@ -148,7 +192,7 @@ final class LeaseLoop {
 		}
 		stats.record(CacheEvent.LEASE_WON);
 		stats.leaseTaken(resolution.keyString());
-		return new Won(token);
+		return new Won(token, fallback);
 	}
 
 	// The key's own last load time when the value it replaces is still there, else the call site's.
@@ -163,11 +207,12 @@ final class LeaseLoop {
 		return new WaitSchedule(resolution.settings().backoff(), resolution.settings().leaseTtl());
 	}
 
-	/** Tells {@code schedule} of the lease that {@code wait} read, if it read one. */
-	void saw(WaitSchedule schedule, Wait wait, long nowNanos) {
+	/** Tells {@code schedule} and {@code resolution} of the lease that {@code wait} read, if it read one. */
+	void saw(Resolution resolution, WaitSchedule schedule, Wait wait, long nowNanos) {
 		Slot.Leased lease = wait.lease();
 		if (lease != null) {
 			schedule.sawLease(lease, nowNanos, this.clock.millis());
+			resolution.sawLease(lease);
 		}
 	}
 
@@ -202,14 +247,13 @@ final class LeaseLoop {
 		long deadline = start + resolution.settings().maxWait().toNanos();
 		WaitSchedule schedule = null;
 		Waiters.Sleeper sleeper = null;
-		long waitStart = 0;
 		boolean waited = false;
 		try {
 			while (true) {
 				Step step = attempt(resolution);
-				if (!(step instanceof Wait)) {
+				if (!(step instanceof Wait) && !(step instanceof Failed)) {
 					// No longer waiting for another caller: not while it loads, refreshes or calls through either.
-					stopWaiting(resolution, sleeper, waitStart);
+					stopWaiting(resolution, sleeper, (step instanceof Done) ? Outcome.WAITED : Outcome.LOADED, null);
 					sleeper = null;
 				}
 				if (step instanceof Done done) {
@@ -218,38 +262,44 @@ final class LeaseLoop {
 				}
 				if (step instanceof Won won) {
 					resolution.endAs(Outcome.LOADED);
-					return loadAsWinner(resolution, won.token());
+					return answer(resolution, this.timeouts.load(resolution, won.fallback(),
+							(value, failure) -> this.winner.complete(resolution, won.token(), won.fallback(), value,
+									failure)));
 				}
 				if (step instanceof Refreshing refreshing) {
 					// Only this caller pays for an inline refresh: those that joined it get the current value now.
 					this.flights.land(resolution.backendKey(), resolution.flight(),
 							refreshing.present().envelope().value(), refreshing.servedAs());
 					resolution.endAs(Outcome.LOADED);
-					return this.refresher.refresh(resolution, refreshing.present(), refreshing.token());
+					return answer(resolution,
+							this.refresher.refresh(resolution, refreshing.present(), refreshing.token()));
 				}
-				resolution.endAs(Outcome.CALL_THROUGH);
 				if (step instanceof Failed failed) {
+					// The failure policy may throw: the wait then ends as the call does.
 					this.failures.readFailed(resolution, failed.failure());
-					return resolution.load();
+					stopWaiting(resolution, sleeper, Outcome.CALL_THROUGH, null);
+					sleeper = null;
+					return callThroughDegraded(resolution);
 				}
 				long now = System.nanoTime();
 				if (now - deadline >= 0) {
-					stopWaiting(resolution, sleeper, waitStart);
-					sleeper = null;
 					this.failures.waitTimedOut(resolution, Duration.ofNanos(now - start));
+					stopWaiting(resolution, sleeper, Outcome.CALL_THROUGH, null);
+					sleeper = null;
+					resolution.endAs(Outcome.CALL_THROUGH);
 					return resolution.load();
 				}
 				if (schedule == null) {
 					schedule = schedule(resolution);
 				}
-				saw(schedule, (Wait) step, now);
+				saw(resolution, schedule, (Wait) step, now);
 				if (sleeper == null) {
 					// Read once more right after registering, so that a wake-up published between
 					// the read above and the registration is not missed.
 					resolution.stats().record(CacheEvent.LEASE_LOST);
-					waitStart = now;
 					waited = true;
 					sleeper = new Waiters.Sleeper();
+					resolution.startWaiting();
 					this.waiters.register(resolution.backendKey(), sleeper);
 					continue;
 				}
@@ -263,34 +313,170 @@ final class LeaseLoop {
 				}
 			}
 		}
-		finally {
-			stopWaiting(resolution, sleeper, waitStart);
+		catch (Throwable ex) {
+			stopWaiting(resolution, sleeper, Outcome.ERROR, ex);
+			throw ex;
 		}
 	}
 
-	private void stopWaiting(Resolution resolution, Waiters.@Nullable Sleeper sleeper, long waitStart) {
-		if (sleeper != null) {
-			this.waiters.unregister(resolution.backendKey(), sleeper);
-			resolution.waited(System.nanoTime() - waitStart);
+	/**
+	 * The backend failed a blocking caller that calls through: it answers from the
+	 * degraded tier, or loads and keeps the value there. A stale value is reloaded by
+	 * one caller of this JVM at a time, which pays for the load; those that joined it
+	 * get the stale value at once, and so does the reloading caller if the load fails.
+	 */
+	private @Nullable Object callThroughDegraded(Resolution resolution) throws Throwable {
+		Envelope kept = this.degraded.servable(resolution.site(), resolution.backendKey());
+		if (kept != null && (this.degraded.isFresh(kept) || !this.degraded.startReload(resolution.backendKey()))) {
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return kept.value();
 		}
-	}
-
-	private @Nullable Object loadAsWinner(Resolution resolution, String token) throws Throwable {
-		try {
+		resolution.endAs(Outcome.CALL_THROUGH);
+		resolution.stats().record(CacheEvent.CALL_THROUGH);
+		if (kept == null) {
+			Envelope fallback = this.degraded.fallback(resolution.site(), resolution.backendKey());
 			Object value;
 			try {
 				value = resolution.load();
 			}
 			catch (Throwable ex) {
-				this.winner.abandon(resolution, token);
-				throw ex;
+				Envelope throttled = throttledFallback(resolution, fallback, ex);
+				if (throttled == null) {
+					throw ex;
+				}
+				return throttled.value();
 			}
-			this.winner.store(resolution, token, value);
+			keepDegraded(resolution, value);
 			return value;
 		}
-		finally {
-			resolution.stats().leaseEnded(resolution.keyString());
+		this.flights.land(resolution.backendKey(), resolution.flight(), kept.value(), Outcome.DEGRADED_HIT);
+		if (resolution.settings().refresh() == RefreshMode.ASYNC && reloadInTheBackground(resolution)) {
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return kept.value();
 		}
+		Object value;
+		try {
+			value = resolution.load();
+		}
+		catch (Throwable ex) {
+			this.degraded.endReload(resolution.backendKey(), true, resolution.settings().leaseTtl());
+			if (ex instanceof Error || ex instanceof InterruptedException
+					|| ex instanceof StampedeInterruptedException) {
+				throw ex;
+			}
+			reloadFailed(resolution, ex);
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return kept.value();
+		}
+		keepDegraded(resolution, value);
+		this.degraded.endReload(resolution.backendKey(), false, Duration.ZERO);
+		return value;
+	}
+
+	/**
+	 * The backend failed an asynchronous caller that calls through: as
+	 * {@link #callThroughDegraded} does, except that a stale value is reloaded in the
+	 * background, so that every caller gets it at once.
+	 */
+	CompletableFuture<@Nullable Object> callThroughDegradedAsync(Resolution resolution) {
+		Envelope kept = this.degraded.servable(resolution.site(), resolution.backendKey());
+		if (kept != null) {
+			if (!this.degraded.isFresh(kept) && this.degraded.startReload(resolution.backendKey())) {
+				resolution.stats().record(CacheEvent.CALL_THROUGH);
+				resolution.startLoad().whenComplete((value, failure) -> {
+					if (failure == null) {
+						keepDegraded(resolution, value);
+					}
+					else {
+						reloadFailed(resolution, failure);
+					}
+					this.degraded.endReload(resolution.backendKey(), failure != null, resolution.settings().leaseTtl());
+				});
+			}
+			resolution.endAs(Outcome.DEGRADED_HIT);
+			return CompletableFuture.completedFuture(kept.value());
+		}
+		resolution.endAs(Outcome.CALL_THROUGH);
+		resolution.stats().record(CacheEvent.CALL_THROUGH);
+		Envelope fallback = this.degraded.fallback(resolution.site(), resolution.backendKey());
+		return resolution.startLoad().handle((value, failure) -> {
+			if (failure == null) {
+				keepDegraded(resolution, value);
+				return CompletableFuture.completedFuture(value);
+			}
+			Envelope throttled = throttledFallback(resolution, fallback, Flights.unwrap(failure));
+			return (throttled != null) ? CompletableFuture.completedFuture(throttled.value())
+					: CompletableFuture.<@Nullable Object>failedFuture(Flights.unwrap(failure));
+		}).thenCompose(Function.identity());
+	}
+
+	/**
+	 * A call-through load failed while the backend fails: with a fail-safe value kept in
+	 * the degraded tier, the caller gets it, and it is kept fresh for
+	 * {@code fail-safe-throttle} so that the database is not asked again before then.
+	 * @return the fallback as kept, or {@code null} when there is none for this failure
+	 */
+	private @Nullable Envelope throttledFallback(Resolution resolution, @Nullable Envelope fallback,
+			Throwable failure) {
+		if (fallback == null || !FailSafe.covers(failure)) {
+			return null;
+		}
+		Envelope throttled = FailSafe.throttled(fallback, resolution.settings(), this.clock.millis());
+		if (throttled == null) {
+			return null;
+		}
+		this.degraded.keep(resolution, throttled, resolution.failedAt());
+		this.failures.servedFallback(resolution, failure);
+		resolution.endAs(Outcome.FAIL_SAFE);
+		return throttled;
+	}
+
+	// As an async refresh does, on the refresh pool; when its queue is full the caller reloads inline.
+	private boolean reloadInTheBackground(Resolution resolution) {
+		try {
+			this.threads.refreshes().execute(() -> {
+				boolean failed = true;
+				try {
+					keepDegraded(resolution, resolution.load());
+					failed = false;
+				}
+				catch (Throwable ex) {
+					reloadFailed(resolution, ex);
+				}
+				finally {
+					this.degraded.endReload(resolution.backendKey(), failed, resolution.settings().leaseTtl());
+				}
+			});
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+	}
+
+	private static void reloadFailed(Resolution resolution, Throwable failure) {
+		resolution.stats().record(CacheEvent.REFRESH_ERROR);
+		logger.warn("Reloading cache '{}' key '{}' while the backend fails failed; serving the value this JVM keeps "
+				+ "until it expires: {}", resolution.cache(), resolution.keyString(), Flights.unwrap(failure).toString());
+	}
+
+	private void keepDegraded(Resolution resolution, @Nullable Object value) {
+		if (resolution.shouldStore(value)) {
+			this.degraded.keep(resolution, resolution.envelope(value, this.clock.millis()), resolution.failedAt());
+		}
+	}
+
+	private void stopWaiting(Resolution resolution, Waiters.@Nullable Sleeper sleeper, Outcome outcome,
+			@Nullable Throwable error) {
+		if (sleeper != null) {
+			this.waiters.unregister(resolution.backendKey(), sleeper);
+			resolution.stopWaiting(outcome, error);
+		}
+	}
+
+	private static @Nullable Object answer(Resolution resolution, LoadTimeouts.Answer answer) {
+		resolution.endAs(answer.outcome());
+		return answer.value();
 	}
 
 	/**
@@ -300,13 +486,13 @@ final class LeaseLoop {
 	 */
 	void flyAsync(Resolution resolution) {
 		AsyncFlight flight = new AsyncFlight(this, resolution, this.winner, this.failures, this.flights, this.waiters,
-				this.threads.scheduler());
+				this.threads.scheduler(), this.timeouts);
 		try {
 			this.threads.scheduler().execute(flight);
 		}
 		catch (Throwable ex) {
 			resolution.stats().called(Outcome.ERROR);
-			this.flights.fail(resolution.backendKey(), resolution.flight(), ex);
+			this.flights.fail(resolution.backendKey(), resolution.flight(), AsyncFlight.closedIfRefused(ex));
 		}
 	}
 

@@ -14,6 +14,18 @@ public enum Outcome {
 	/** A stale value, served while one caller refreshes it. */
 	STALE,
 
+	/**
+	 * An older value served because the load failed or ran past {@code hard-timeout}: a
+	 * value kept for {@code fail-safe-ttl}, or the stale value being refreshed.
+	 */
+	FAIL_SAFE,
+
+	/**
+	 * An older value served because the load ran past {@code soft-timeout}; the load goes
+	 * on in the background and stores its value.
+	 */
+	SOFT_TIMEOUT,
+
 	/** This call's resolution won the lease (or a refresh lease) and ran the method. */
 	LOADED,
 
@@ -22,6 +34,12 @@ public enum Outcome {
 
 	/** The method was called directly and its value not cached: the backend failed or the wait ran out. */
 	CALL_THROUGH,
+
+	/**
+	 * The backend was failing, and a value this JVM loaded while it failed answered:
+	 * fresh, or stale while one caller of this JVM reloads it.
+	 */
+	DEGRADED_HIT,
 
 	/** The call threw: the method's exception, or a failure policy's. */
 	ERROR

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * the callers that joined it do not) or hands the refresh to the refresh pool. The new
  * value replaces the old only if the old is still the version that was read, so an
  * eviction or a newer value is never undone. A failed refresh keeps its lease until
- * {@code lease-ttl}, which spaces the next attempt, and the old value is served on.
+ * {@code lease-ttl}, which spaces the next attempt, and the old value is served on; with
+ * {@code fail-safe-ttl}, the old value is written back fresh for
+ * {@code fail-safe-throttle} instead, so that every JVM serves it without trying again
+ * until then. An inline refresh is waited for up to the cache's {@link LoadTimeouts}.
  */
 final class Refresher {
 
@@ -34,13 +37,16 @@ final class Refresher {
 
 	private final Supplier<String> tokens;
 
+	private final LoadTimeouts timeouts;
+
 	Refresher(StampedeBackend backend, Clock clock, Failures failures, EngineThreads threads,
-			Supplier<String> tokens) {
+			Supplier<String> tokens, LoadTimeouts timeouts) {
 		this.backend = backend;
 		this.clock = clock;
 		this.failures = failures;
 		this.threads = threads;
 		this.tokens = tokens;
+		this.timeouts = timeouts;
 	}
 
 	/**
@@ -76,9 +82,12 @@ final class Refresher {
 		}
 		resolution.stats().leaseTaken(resolution.keyString());
 		if (resolution.isAsync()) {
-			// Nothing waits for it: the load's own completion stores the value.
+			// Nothing waits for it: the load's own completion stores the value, on the scheduler
+			// rather than on whatever thread completed the load.
 			resolution.startLoad()
-				.whenComplete((value, failure) -> finish(resolution, present, token, value, failure));
+				.whenCompleteAsync((value, failure) -> finish(resolution, present, token, value,
+						(failure != null) ? Flights.unwrap(failure) : null),
+						EngineThreads.orCallingThread(this.threads.scheduler()));
 			return new LeaseLoop.Done(current, servedAs);
 		}
 		if (resolution.settings().refresh() == RefreshMode.ASYNC) {
@@ -106,26 +115,41 @@ final class Refresher {
 		}
 	}
 
-	/** Refreshes on this thread, which holds the refresh lease, and returns the value it serves. */
-	@Nullable Object refresh(Resolution resolution, Slot.Present present, String token) {
-		Object value;
-		try {
-			value = resolution.load();
-		}
-		catch (Throwable ex) {
-			return finish(resolution, present, token, null, ex);
-		}
-		return finish(resolution, present, token, value, null);
+	/**
+	 * Refreshes for the blocking caller that holds the refresh lease, waiting for the
+	 * load up to the cache's timeouts, and returns what that caller serves: the new value,
+	 * or the current one when the refresh failed or ran past a timeout.
+	 * @throws StampedeInterruptedException when this thread is interrupted while it waits
+	 * for a load that runs on a loader thread: the load goes on
+	 */
+	LoadTimeouts.Answer refresh(Resolution resolution, Slot.Present present, String token) throws Throwable {
+		return this.timeouts.load(resolution, present.envelope(),
+				(value, failure) -> finish(resolution, present, token, value, failure));
 	}
 
-	private @Nullable Object finish(Resolution resolution, Slot.Present present, String token,
+	private LoadTimeouts.Answer finish(Resolution resolution, Slot.Present present, String token,
 			@Nullable Object value, @Nullable Throwable failure) {
 		if (failure != null) {
 			resolution.stats().leaseEnded(resolution.keyString());
 			resolution.stats().record(CacheEvent.REFRESH_ERROR);
-			logger.warn("Refreshing cache '{}' key '{}' failed; serving the current value until it expires: {}",
-					resolution.cache(), resolution.keyString(), Flights.unwrap(failure).toString());
-			return present.envelope().value();
+			Envelope kept = resolution.settings().failSafeTtl().isZero() || !FailSafe.covers(failure) ? null
+					: FailSafe.throttled(present.envelope(), resolution.settings(), this.clock.millis());
+			if (kept == null) {
+				logger.warn("Refreshing cache '{}' key '{}' failed; serving the current value until it expires: {}",
+						resolution.cache(), resolution.keyString(), failure.toString());
+			}
+			else {
+				Uninterrupted.run(() -> {
+					try {
+						keep(resolution, present, kept);
+					}
+					finally {
+						release(resolution, token);
+					}
+				});
+				this.failures.servedFallback(resolution, failure);
+			}
+			return new LoadTimeouts.Answer(present.envelope().value(), Outcome.FAIL_SAFE);
 		}
 		resolution.stats().record(CacheEvent.REFRESH);
 		Uninterrupted.run(() -> {
@@ -137,7 +161,24 @@ final class Refresher {
 				resolution.stats().leaseEnded(resolution.keyString());
 			}
 		});
-		return value;
+		return new LoadTimeouts.Answer(value, Outcome.LOADED);
+	}
+
+	// Fenced at the version that was refreshed, as a refreshed value is.
+	private void keep(Resolution resolution, Slot.Present present, Envelope kept) {
+		try {
+			if (this.backend.replace(resolution.backendKey(), present.version(), kept,
+					FailSafe.keepFor(kept, resolution.settings(), this.clock.millis()))) {
+				resolution.remember(kept);
+			}
+		}
+		catch (StampedeBackendException ex) {
+			this.failures.backendFailed(resolution.site(), resolution.keyString(), "keep the fail-safe value of", ex);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not keep the fail-safe value of cache '{}' key '{}'", resolution.cache(),
+					resolution.keyString(), ex);
+		}
 	}
 
 	private void store(Resolution resolution, Slot.Present present, @Nullable Object value) {
@@ -197,9 +238,18 @@ final class Refresher {
 			this.token = token;
 		}
 
+		// Nobody waits for it: no timeout applies.
 		@Override
 		public void run() {
-			refresh(this.resolution, this.present, this.token);
+			Object value;
+			try {
+				value = this.resolution.load();
+			}
+			catch (Throwable ex) {
+				finish(this.resolution, this.present, this.token, null, ex);
+				return;
+			}
+			finish(this.resolution, this.present, this.token, value, null);
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.stampede.backend.Slot;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * What one resolution of a key carries from the first read to the answer: the call
  * site, the key in both forms, the flight that shares the answer, the loader, and the
  * local tier's stamp taken before the backend was read. Owned by one thread at a
- * time (the flight's owner, or the engine thread running its next step).
+ * time (the flight's owner, or the engine thread running its next step); a load that
+ * runs on a loader thread reads only what never changes, and times itself.
  */
 final class Resolution {
 
@@ -38,6 +40,14 @@ final class Resolution {
 
 	private final StampedeObserver observer;
 
+	// The caller's context, captured on its thread, for what the engine's threads observe of an asynchronous call,
+	// or of a blocking call's load that runs on a loader thread.
+	private @Nullable Object observedParent;
+
+	private StampedeObserver.Activity wait = StampedeObserver.Activity.NONE;
+
+	private @Nullable String leaseHolder;
+
 	private boolean firstRead = true;
 
 	private Outcome outcome = Outcome.ERROR;
@@ -46,10 +56,12 @@ final class Resolution {
 
 	private long loadStartNanos;
 
+	private long failedAt;
+
 	private Resolution(CallSite site, String keyString, String backendKey, Flights.Flight flight,
 			long localStamp, @Nullable Loader<?, ?> loader,
 			@Nullable Supplier<? extends @Nullable CompletionStage<?>> asyncLoader, Predicate<@Nullable Object> storeIf,
-			StampedeObserver observer) {
+			StampedeObserver observer, @Nullable Object callerContext) {
 		this.site = site;
 		this.keyString = keyString;
 		this.backendKey = backendKey;
@@ -59,18 +71,32 @@ final class Resolution {
 		this.asyncLoader = asyncLoader;
 		this.storeIf = storeIf;
 		this.observer = observer;
+		this.observedParent = callerContext;
 	}
 
 	static Resolution of(CallSite site, String keyString, String backendKey, Flights.Flight flight,
 			long localStamp, Loader<?, ?> loader, Predicate<@Nullable Object> storeIf, StampedeObserver observer) {
-		return new Resolution(site, keyString, backendKey, flight, localStamp, loader, null, storeIf, observer);
+		return new Resolution(site, keyString, backendKey, flight, localStamp, loader, null, storeIf, observer, null);
 	}
 
+	/**
+	 * A resolution of an asynchronous call, which the engine's threads drive.
+	 * @param callerContext what {@link #callerContext} returned on the caller's thread
+	 */
 	static Resolution ofAsync(CallSite site, String keyString, String backendKey,
 			Flights.Flight flight, long localStamp,
 			Supplier<? extends @Nullable CompletionStage<?>> loader, Predicate<@Nullable Object> storeIf,
-			StampedeObserver observer) {
-		return new Resolution(site, keyString, backendKey, flight, localStamp, null, loader, storeIf, observer);
+			StampedeObserver observer, @Nullable Object callerContext) {
+		return new Resolution(site, keyString, backendKey, flight, localStamp, null, loader, storeIf, observer,
+				callerContext);
+	}
+
+	/**
+	 * The context of the calling thread, taken before an asynchronous call leaves it, so
+	 * that what the engine's threads observe of the call is part of it.
+	 */
+	static @Nullable Object callerContext(StampedeObserver observer) {
+		return observed(observer::captureContext, null);
 	}
 
 	CallSite site() {
@@ -123,6 +149,16 @@ final class Resolution {
 		return this.outcome;
 	}
 
+	/** The backend failed this resolution's read or lease, which began at the degraded tier's {@code stamp}. */
+	void failedAt(long stamp) {
+		this.failedAt = stamp;
+	}
+
+	/** The degraded tier's stamp taken before the read or lease that failed. */
+	long failedAt() {
+		return this.failedAt;
+	}
+
 	/** Whether unreadable data was counted already: it counts once per caller, not once per poll. */
 	boolean countUnreadable() {
 		boolean first = !this.unreadableCounted;
@@ -149,20 +185,38 @@ final class Resolution {
 		}
 	}
 
+	/**
+	 * The blocking loader is about to run on a loader thread while the caller waits:
+	 * what that thread observes of it is part of the caller's context, taken here, on the
+	 * caller's thread.
+	 */
+	void loadsOnAnotherThread() {
+		this.observedParent = observed(this.observer::captureContext, null);
+	}
+
+	/** The blocking loader runs on the caller's thread after all: its context is current there. */
+	void loadsOnThisThread() {
+		this.observedParent = null;
+	}
+
 	/** Calls the blocking loader on this thread. */
 	@Nullable Object load() throws Throwable {
 		if (this.loader == null) {
 			throw new IllegalStateException("An asynchronous resolution starts its load, it does not block on it");
 		}
 		this.loadStartNanos = System.nanoTime();
+		StampedeObserver.Activity load = loadStarted();
+		StampedeObserver.Scope scope = observed(load::open, StampedeObserver.Scope.NONE);
 		try {
-			Object value = this.loader.load();
-			observe(() -> this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, true));
-			return value;
+			return this.loader.load();
 		}
 		catch (Throwable ex) {
-			observe(() -> this.observer.loaded(cache(), System.nanoTime() - this.loadStartNanos, false));
+			observe(() -> load.error(ex));
 			throw ex;
+		}
+		finally {
+			observe(scope::close);
+			observe(load::stop);
 		}
 	}
 
@@ -180,6 +234,8 @@ final class Resolution {
 			}
 		}
 		this.loadStartNanos = System.nanoTime();
+		StampedeObserver.Activity load = loadStarted();
+		StampedeObserver.Scope scope = observed(load::open, StampedeObserver.Scope.NONE);
 		CompletableFuture<@Nullable Object> loaded = new CompletableFuture<>();
 		try {
 			CompletionStage<?> stage = this.asyncLoader.get();
@@ -199,8 +255,20 @@ final class Resolution {
 		catch (Throwable ex) {
 			loaded.completeExceptionally(ex);
 		}
-		return loaded.whenComplete((value, failure) -> observe(() -> this.observer.loaded(cache(),
-				System.nanoTime() - this.loadStartNanos, failure == null)));
+		finally {
+			observe(scope::close);
+		}
+		return loaded.whenComplete((value, failure) -> {
+			if (failure != null) {
+				observe(() -> load.error(failure));
+			}
+			observe(load::stop);
+		});
+	}
+
+	private StampedeObserver.Activity loadStarted() {
+		return observed(() -> this.observer.loadStarted(cache(), this.keyString, this.observedParent),
+				StampedeObserver.Activity.NONE);
 	}
 
 	/**
@@ -213,8 +281,33 @@ final class Resolution {
 		return new Envelope(value, freshUntil, freshUntil + settings().staleTtl().toMillis(), loadMillis);
 	}
 
-	void waited(long nanos) {
-		observe(() -> this.observer.waited(cache(), nanos));
+	/** This caller lost the lease to another and starts waiting for its value. */
+	void startWaiting() {
+		this.wait = observed(() -> this.observer.waitStarted(cache(), this.keyString, this.observedParent),
+				StampedeObserver.Activity.NONE);
+	}
+
+	/** The lease this caller waits for, as it read it last: its holder is the one it waited for. */
+	void sawLease(Slot.Leased lease) {
+		this.leaseHolder = lease.holder();
+	}
+
+	/**
+	 * This caller stopped waiting, and goes on as {@code outcome}: with the value it
+	 * waited for, by taking the lease over, by calling through, or by throwing {@code error}.
+	 */
+	void stopWaiting(Outcome outcome, @Nullable Throwable error) {
+		StampedeObserver.Activity wait = this.wait;
+		this.wait = StampedeObserver.Activity.NONE;
+		String holder = this.leaseHolder;
+		if (holder != null) {
+			observe(() -> wait.heldBy(holder));
+		}
+		observe(() -> wait.outcome(outcome));
+		if (error != null) {
+			observe(() -> wait.error(error));
+		}
+		observe(wait::stop);
 	}
 
 	// An observer that throws must not lose a value or leave a flight unanswered.
@@ -224,6 +317,16 @@ final class Resolution {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A StampedeObserver failed; the call goes on", ex);
+		}
+	}
+
+	private static <T> T observed(Supplier<T> notification, T otherwise) {
+		try {
+			return notification.get();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A StampedeObserver failed; the call goes on", ex);
+			return otherwise;
 		}
 	}
 

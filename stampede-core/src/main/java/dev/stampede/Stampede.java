@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -31,19 +32,26 @@ import org.slf4j.LoggerFactory;
  * Every write is fenced: a value computed before an eviction is never stored.
  * <p>
  * Loader exceptions are never cached and reach every caller that shared the call
- * unchanged. Backend failures and wait timeouts follow the cache's
- * {@link FailurePolicy policies}. Every wait is bounded by {@code max-wait}.
+ * unchanged, unless the cache keeps values for {@code fail-safe-ttl}: then the key's
+ * last good value answers them. With {@code soft-timeout} or {@code hard-timeout},
+ * callers stop waiting for a slow load, which goes on and stores its value. Backend
+ * failures and wait timeouts follow the cache's {@link FailurePolicy policies}. Every
+ * wait for another caller is bounded by {@code max-wait}.
  * <p>
  * This class is the facade; each mechanism has its own package-private class:
  * {@link Flights} (single flight), {@link LeaseLoop} and {@link AsyncFlight} (read,
  * lease, wait), {@link Winner} (storing a loaded value), {@link Refresher} and
- * {@link EarlyRefresh} (stale and early refresh), {@link Waiters} (wake-ups),
+ * {@link EarlyRefresh} (stale and early refresh), {@link FailSafe} and {@link LoadTimeouts}
+ * (fail-safe values, loader timeouts), {@link Waiters} (wake-ups),
  * {@link Evictions}, {@link Generations} (evicting keys and whole caches), {@link LocalTier} (values kept in this
- * JVM), {@link KeyEvents} (the backend's events), {@link Failures} and
+ * JVM), {@link DegradedTier} (values kept while the backend fails), {@link KeyEvents} (the backend's events), {@link Failures} and
  * {@link WarningLimiter} (failure policies), {@link EngineThreads}, {@link DirectAccess} (plain
  * reads and fenced writes outside a protected call).
  */
 public final class Stampede implements AutoCloseable {
+
+	/** What a call under way when the engine closes fails with. */
+	static final String CLOSED = "Stampede is closed";
 
 	private static final Logger logger = LoggerFactory.getLogger(Stampede.class);
 
@@ -69,6 +77,8 @@ public final class Stampede implements AutoCloseable {
 
 	private final Evictions evictions;
 
+	private final DegradedTier degraded;
+
 	private final EngineThreads threads;
 
 	private final StampedeInspection inspection;
@@ -79,7 +89,7 @@ public final class Stampede implements AutoCloseable {
 
 	private final AtomicLong tokenCounter = new AtomicLong();
 
-	private volatile StampedeObserver observer = StampedeObserver.NONE;
+	private final AtomicReference<StampedeObserver> observer = new AtomicReference<>(StampedeObserver.NONE);
 
 	/** Creates an engine with default settings and no key prefix. */
 	public Stampede(StampedeBackend backend) {
@@ -123,16 +133,19 @@ public final class Stampede implements AutoCloseable {
 		this.failures = new Failures(backend, this::observer, new WarningLimiter());
 		this.threads = threads;
 		Waiters waiters = new Waiters();
-		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken);
+		this.degraded = new DegradedTier(clock);
+		LoadTimeouts timeouts = new LoadTimeouts(threads, this.flights, this.failures);
+		this.refresher = new Refresher(backend, clock, this.failures, threads, this::nextToken, timeouts);
 		this.leaseLoop = new LeaseLoop(backend, clock, new EarlyRefresh(), this.refresher, this.failures, this.flights,
-				waiters, threads, this::nextToken);
+				waiters, threads, this::nextToken, this.degraded, timeouts);
 		this.direct = new DirectAccess(backend, this.keys, clock, this.generations, this.flights, this.failures, threads,
-				this::nextToken, this::observer);
-		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures);
+				this::nextToken, this::observer, this.degraded);
+		this.evictions = new Evictions(backend, this.keys, this.generations, this.flights, this.failures,
+				this.degraded);
 		this.inspection = new StampedeInspection(backend, this.callSites, this.flights, waiters, this.keys,
-				this.generations);
+				this.generations, this.degraded);
 		Function<String, @Nullable LocalTier> localTiers = this.callSites::localTier;
-		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations));
+		this.subscription = backend.subscribe(new KeyEvents(waiters, localTiers, this.generations, this.degraded));
 	}
 
 	/**
@@ -174,9 +187,12 @@ public final class Stampede implements AutoCloseable {
 		return this.inspection;
 	}
 
-	/** Tells {@code observer} about loads, waits and backend failures from now on. */
-	public void setObserver(StampedeObserver observer) {
-		this.observer = observer;
+	/**
+	 * Tells {@code observer} about loads, waits and backend failures from now on, after
+	 * the observers added before it; adding one that was added already changes nothing.
+	 */
+	public void addObserver(StampedeObserver observer) {
+		this.observer.updateAndGet((current) -> Observers.with(current, observer));
 	}
 
 	/**
@@ -185,8 +201,11 @@ public final class Stampede implements AutoCloseable {
 	 * @param cache the cache name, which selects its settings
 	 * @param key the key; see {@link CacheKeys} for its string form
 	 * @param loader computes the value on a miss
-	 * @return the cached or loaded value
-	 * @throws E what the loader threw, unchanged
+	 * @return the cached or loaded value; or, when the load failed or ran past a timeout,
+	 * the key's stale or fail-safe value
+	 * @throws E what the loader threw, unchanged, when no fail-safe value answers it
+	 * @throws StampedeTimeoutException if the load ran past {@code hard-timeout} and the key
+	 * has no older value to serve; the load goes on and stores its value
 	 * @throws StampedeInterruptedException if this thread is interrupted while it waits;
 	 * other callers of the key go on
 	 */
@@ -235,12 +254,21 @@ public final class Stampede implements AutoCloseable {
 				Flights.Flight joined = this.flights.join(backendKey, flight);
 				if (joined == null) {
 					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, flight, localStamp, loader,
-							storeIf, this.observer));
+							storeIf, observer()));
 				}
 				site.stats().record(CacheEvent.JOINED);
 				Object value;
 				try {
 					value = Flights.await(joined, site.cache(), keyString);
+				}
+				catch (StampedeBackendException ex) {
+					if (site.settings().onBackendFailure() != FailurePolicy.CALL_THROUGH) {
+						site.stats().called(Outcome.ERROR);
+						throw ex;
+					}
+					// The call site that owned the flight fails on a backend failure; this one calls through.
+					return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
+							localStamp, loader, storeIf, this.observer.get()));
 				}
 				catch (Throwable ex) {
 					site.stats().called(Outcome.ERROR);
@@ -255,7 +283,7 @@ public final class Stampede implements AutoCloseable {
 				}
 				// A call site of another type shares the key: resolve on a flight of this call's own.
 				return (T) this.leaseLoop.fly(Resolution.of(site, keyString, backendKey, new Flights.Flight(),
-						localStamp, loader, storeIf, this.observer));
+						localStamp, loader, storeIf, observer()));
 			}
 		}
 		catch (Throwable ex) {
@@ -279,11 +307,37 @@ public final class Stampede implements AutoCloseable {
 	 * {@link #getAsync(String, Object, Supplier)} does, for a resolved call site.
 	 * @param storeIf decides whether a loaded value is stored
 	 */
-	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> getAsync(CallSite site, Object key,
 			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf) {
+		return getAsync(site, key, loader, storeIf, Resolution.callerContext(observer()));
+	}
+
+	private <T> CompletableFuture<T> getAsync(CallSite site, Object key,
+			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf,
+			@Nullable Object callerContext) {
+		CacheKeys.GenerationPrefix prefix = this.generations.prefixWithoutWaiting(site, this.threads.scheduler());
+		if (prefix != null) {
+			return getAsync(site, key, loader, storeIf, prefix, callerContext);
+		}
+		// Learning the generation is a round trip to the backend: on the engine's threads,
+		// never the caller's, which may be an event loop.
+		try {
+			return CompletableFuture
+				.supplyAsync(() -> this.<T>getAsync(site, key, loader, storeIf, this.generations.prefix(site),
+						callerContext), this.threads.scheduler())
+				.thenCompose(Function.identity());
+		}
+		catch (RuntimeException | Error ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> getAsync(CallSite site, Object key,
+			Supplier<? extends CompletionStage<? extends T>> loader, Predicate<? super @Nullable T> storeIf,
+			CacheKeys.GenerationPrefix prefix, @Nullable Object callerContext) {
 		String keyString = CacheKeys.stringForm(key);
-		String backendKey = this.keys.backendKey(this.generations.prefix(site), keyString);
+		String backendKey = this.keys.backendKey(prefix, keyString);
 		Envelope hit = freshInThisJvm(site, backendKey);
 		if (hit != null) {
 			return CompletableFuture.completedFuture((T) hit.value());
@@ -296,19 +350,39 @@ public final class Stampede implements AutoCloseable {
 			// A flight whose blocking owner was interrupted is started again, not failed.
 			return joined.handle((value, failure) -> {
 				if (failure == null) {
+					if (value != null && !site.valueType().isInstance(value)) {
+						// A call site of another type shares the key: resolve on a flight of this call's own.
+						return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf, callerContext);
+					}
 					site.stats().called(joined.outcome());
 					return CompletableFuture.completedFuture((T) value);
 				}
 				if (Flights.isReattempt(failure)) {
-					return getAsync(site, key, loader, storeIf);
+					return getAsync(site, key, loader, storeIf, callerContext);
+				}
+				if (Flights.unwrap(failure) instanceof StampedeBackendException
+						&& site.settings().onBackendFailure() == FailurePolicy.CALL_THROUGH) {
+					// The call site that owned the flight fails on a backend failure; this one calls through.
+					return flyAsyncAlone(site, keyString, backendKey, localStamp, loader, storeIf, callerContext);
 				}
 				site.stats().called(Outcome.ERROR);
 				return CompletableFuture.<T>failedFuture(Flights.unwrap(failure));
 			}).thenCompose(Function.identity());
 		}
 		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, flight, localStamp, loader,
-				(Predicate<@Nullable Object>) storeIf, this.observer));
+				(Predicate<@Nullable Object>) storeIf, observer(), callerContext));
 		return (CompletableFuture<T>) flight.copy();
+	}
+
+	// A resolution of this call's own that no other call joins.
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> flyAsyncAlone(CallSite site, String keyString, String backendKey,
+			long localStamp, Supplier<? extends CompletionStage<? extends T>> loader,
+			Predicate<? super @Nullable T> storeIf, @Nullable Object callerContext) {
+		Flights.Flight own = new Flights.Flight();
+		this.leaseLoop.flyAsync(Resolution.ofAsync(site, keyString, backendKey, own, localStamp, loader,
+				(Predicate<@Nullable Object>) storeIf, observer(), callerContext));
+		return (CompletableFuture<T>) own.copy();
 	}
 
 	/**
@@ -399,19 +473,19 @@ public final class Stampede implements AutoCloseable {
 			logger.debug("Could not unsubscribe from the {} backend", this.backend.name(), ex);
 		}
 		this.refresher.dropped(this.threads.shutDown());
-		this.flights.failAll(new StampedeException("Stampede is closed"));
+		this.flights.failAll(new StampedeException(CLOSED));
 	}
 
 	private StampedeObserver observer() {
-		return this.observer;
+		return this.observer.get();
 	}
 
 	private String nextToken() {
 		return this.tokenPrefix + this.tokenCounter.incrementAndGet();
 	}
 
-	// A fresh value this JVM answers with at once: from the cache's local tier, or from an
-	// in-process backend.
+	// A fresh value this JVM answers with at once: from the cache's local tier, from the
+	// degraded tier while the backend fails, or from an in-process backend.
 	private @Nullable Envelope freshInThisJvm(CallSite site, String backendKey) {
 		LocalTier tier = site.localTier();
 		if (tier != null) {
@@ -419,6 +493,13 @@ public final class Stampede implements AutoCloseable {
 			if (local != null && local.isFreshAt(this.clock.millis())) {
 				site.stats().calledLocalTierHit();
 				return local;
+			}
+		}
+		if (this.degraded.isDegraded()) {
+			Envelope kept = this.degraded.beforeBackend(site, backendKey);
+			if (kept != null) {
+				site.stats().called(Outcome.DEGRADED_HIT);
+				return kept;
 			}
 		}
 		return inProcessHit(site, backendKey);

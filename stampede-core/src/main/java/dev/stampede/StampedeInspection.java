@@ -23,14 +23,30 @@ public final class StampedeInspection {
 
 	private final Generations generations;
 
+	private final DegradedTier degraded;
+
 	StampedeInspection(StampedeBackend backend, CallSites callSites, Flights flights, Waiters waiters,
-			CacheKeys keys, Generations generations) {
+			CacheKeys keys, Generations generations, DegradedTier degraded) {
+		this.degraded = degraded;
 		this.backend = backend;
 		this.callSites = callSites;
 		this.flights = flights;
 		this.waiters = waiters;
 		this.keys = keys;
 		this.generations = generations;
+	}
+
+	/**
+	 * Whether the engine is degraded: the backend failed, and has not answered a read
+	 * since; values loaded meanwhile are answered from this JVM.
+	 */
+	public boolean isDegraded() {
+		return this.degraded.isDegraded();
+	}
+
+	/** How many values loaded while the backend failed this JVM keeps now. */
+	public long degradedValueCount() {
+		return this.degraded.size();
 	}
 
 	/** The backend the engine uses. */

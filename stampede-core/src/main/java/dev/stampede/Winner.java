@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the caller that won a key's lease does with the value it loaded. It always
- * gives the lease back, by its value or by releasing it: on a loader exception, on a
- * value it does not store, and on any failure of the write, whatever the thread's
- * interrupt flag. A value it could not store is still returned, uncached.
+ * gives the lease back, by its value, by the key's fail-safe value, or by releasing it:
+ * on a loader exception, on a value it does not store, and on any failure of the write,
+ * whatever the thread's interrupt flag. A value it could not store is still returned,
+ * uncached.
  */
 final class Winner {
 
@@ -29,8 +30,59 @@ final class Winner {
 		this.failures = failures;
 	}
 
+	/**
+	 * The load under the lease {@code token} holds ended: stores its value; or, when it
+	 * failed and the key's fail-safe value is still within its window, writes that back
+	 * fresh for {@code fail-safe-throttle} and answers with it; else gives the lease back
+	 * and throws the failure.
+	 * @param fallback the key's fail-safe value, read before the lease was taken
+	 */
+	LoadTimeouts.Answer complete(Resolution resolution, String token, @Nullable Envelope fallback,
+			@Nullable Object value, @Nullable Throwable failure) throws Throwable {
+		try {
+			if (failure == null) {
+				store(resolution, token, value);
+				return new LoadTimeouts.Answer(value, Outcome.LOADED);
+			}
+			long now = this.clock.millis();
+			Envelope kept = (fallback != null && FailSafe.covers(failure))
+					? FailSafe.throttled(fallback, resolution.settings(), now) : null;
+			if (kept == null) {
+				abandon(resolution, token);
+				throw failure;
+			}
+			keep(resolution, token, kept, now);
+			this.failures.servedFallback(resolution, failure);
+			return new LoadTimeouts.Answer(kept.value(), Outcome.FAIL_SAFE);
+		}
+		finally {
+			resolution.stats().leaseEnded(resolution.keyString());
+		}
+	}
+
+	// Fenced as any value is: an eviction while the load ran is not undone by the fallback either.
+	private void keep(Resolution resolution, String token, Envelope kept, long now) {
+		Uninterrupted.run(() -> {
+			try {
+				if (this.backend.fulfilLease(resolution.cache(), resolution.backendKey(), token, kept,
+						FailSafe.keepFor(kept, resolution.settings(), now))) {
+					resolution.remember(kept);
+				}
+			}
+			catch (StampedeBackendException ex) {
+				this.failures.backendFailed(resolution.site(), resolution.keyString(), "keep the fail-safe value of", ex);
+				abandon(resolution, token);
+			}
+			catch (RuntimeException ex) {
+				abandon(resolution, token);
+				logger.debug("Could not keep the fail-safe value of cache '{}' key '{}'", resolution.cache(),
+						resolution.keyString(), ex);
+			}
+		});
+	}
+
 	/** Replaces the lease {@code token} holds by {@code value}, fenced: nothing is written after an eviction. */
-	void store(Resolution resolution, String token, @Nullable Object value) {
+	private void store(Resolution resolution, String token, @Nullable Object value) {
 		if (!resolution.shouldStore(value)) {
 			abandon(resolution, token);
 			return;

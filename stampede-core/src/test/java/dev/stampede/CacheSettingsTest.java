@@ -86,6 +86,69 @@ class CacheSettingsTest {
 	}
 
 	@Test
+	void failSafeAndTimeoutsAreOffByDefaultAndOverriddenByName() {
+		assertThat(CacheSettings.DEFAULTS.failSafeTtl()).isZero();
+		assertThat(CacheSettings.DEFAULTS.softTimeout()).isZero();
+		assertThat(CacheSettings.DEFAULTS.hardTimeout()).isZero();
+		assertThat(CacheSettings.DEFAULTS.failSafeThrottle()).isEqualTo(Duration.ofSeconds(30));
+		CacheSettings.Overrides overrides = CacheSettings.Overrides.builder()
+			.failSafeTtl(Duration.ofHours(1))
+			.failSafeThrottle(Duration.ofSeconds(5))
+			.softTimeout(Duration.ofMillis(200))
+			.hardTimeout(Duration.ofSeconds(2))
+			.build();
+		CacheSettings settings = CacheSettings.DEFAULTS.with(overrides);
+		assertThat(settings.storageTtl()).isEqualTo(settings.ttl().plus(Duration.ofHours(1)));
+		assertThat(settings).isEqualTo(CacheSettings.builder()
+			.failSafeTtl(Duration.ofHours(1))
+			.failSafeThrottle(Duration.ofSeconds(5))
+			.softTimeout(Duration.ofMillis(200))
+			.hardTimeout(Duration.ofSeconds(2))
+			.build());
+		assertThat(overrides.names()).containsExactly("fail-safe-throttle", "fail-safe-ttl", "hard-timeout",
+				"soft-timeout");
+	}
+
+	@Test
+	void failSafeAndTimeoutValuesThatCannotWorkAreRejectedByName() {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> CacheSettings.builder().failSafeTtl(Duration.ofSeconds(-1)).build())
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("fail-safe-ttl"));
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> CacheSettings.builder().failSafeThrottle(Duration.ZERO).build())
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("fail-safe-throttle"));
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> CacheSettings.builder().softTimeout(Duration.ofMillis(-5)).build())
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("soft-timeout"));
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> CacheSettings.builder()
+				.softTimeout(Duration.ofSeconds(1))
+				.hardTimeout(Duration.ofSeconds(1))
+				.build())
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("hard-timeout"))
+			.withMessageContaining("longer than soft-timeout (1000 ms)")
+			.withMessageContaining("raise hard-timeout or lower soft-timeout");
+	}
+
+	@Test
+	void aTimeoutAsLongAsTheLeaseIsRejectedWithTheFix() {
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> CacheSettings.builder()
+				.leaseTtl(Duration.ofSeconds(10))
+				.hardTimeout(Duration.ofSeconds(10))
+				.build())
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("hard-timeout"))
+			.withMessageContaining("shorter than lease-ttl (10000 ms), was 10000 ms")
+			.withMessageContaining("raise lease-ttl");
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> CacheSettings.DEFAULTS
+				.with(CacheSettings.Overrides.builder().softTimeout(Duration.ofSeconds(12)).build()))
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("soft-timeout"));
+		assertThat(CacheSettings.builder().hardTimeout(Duration.ofMillis(9_999)).build().hardTimeout())
+			.isEqualTo(Duration.ofMillis(9_999));
+	}
+
+	@Test
 	void anInvalidSettingCanBeNamedUnderItsConfigurationPrefix() {
 		InvalidSettingException ex = new InvalidSettingException("lease-ttl", "too short").under("caches.products.");
 		assertThat(ex.getSetting()).isEqualTo("caches.products.lease-ttl");

@@ -2,6 +2,8 @@ package dev.stampede;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +126,50 @@ class GenerationsTest {
 		release.countDown();
 		reader.get(10, TimeUnit.SECONDS);
 		assertThat(this.generations.prefix("c").text()).isEqualTo("c@8:");
+	}
+
+	@Test
+	void aCallerThatMustNotWaitIsToldToReadAGenerationThisJvmDoesNotKnowYet() {
+		this.store.value.set(7);
+		CallSite site = callSite();
+		assertThat(this.generations.prefixWithoutWaiting(site, (task) -> {
+			throw new AssertionError("nothing to check in the background");
+		})).isNull();
+		assertThat(this.store.reads).hasValue(0);
+		assertThat(this.generations.prefix(site).text()).isEqualTo("c@7:");
+		assertThat(this.generations.prefixWithoutWaiting(site, Runnable::run).text()).isEqualTo("c@7:");
+		assertThat(this.store.reads).hasValue(1);
+	}
+
+	@Test
+	void aCheckThatIsDueRunsInTheBackgroundWhileTheCallerGoesOnWithTheGenerationItKnows() {
+		this.store.value.set(7);
+		CallSite site = callSite();
+		this.generations.prefix(site);
+		this.store.value.set(8);
+		this.now.addAndGet(Generations.CHECK_INTERVAL_NANOS);
+		List<Runnable> background = new ArrayList<>();
+		assertThat(this.generations.prefixWithoutWaiting(site, background::add).text()).isEqualTo("c@7:");
+		assertThat(this.generations.prefixWithoutWaiting(site, background::add).text()).isEqualTo("c@7:");
+		assertThat(background).as("one check at a time").hasSize(1);
+		assertThat(this.store.reads).hasValue(1);
+		background.get(0).run();
+		assertThat(this.store.reads).hasValue(2);
+		assertThat(this.generations.prefixWithoutWaiting(site, background::add).text()).isEqualTo("c@8:");
+	}
+
+	@Test
+	void anEvictionAnotherJvmToldIsReadBeforeTheCallerThatMustNotWaitUsesAKey() {
+		this.store.value.set(7);
+		CallSite site = callSite();
+		this.generations.prefix(site);
+		this.generations.outdated("c");
+		assertThat(this.generations.prefixWithoutWaiting(site, Runnable::run)).isNull();
+	}
+
+	private CallSite callSite() {
+		return new CallSites(StampedeSettings.standard(), this.store, () -> StampedeObserver.NONE, this.generations)
+			.programmatic("c");
 	}
 
 	/** Keeps generations only; the store of everything else is not needed here. */

@@ -2,6 +2,8 @@ package dev.stampede.sample;
 
 import java.util.Map;
 
+import reactor.core.publisher.Mono;
+
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,6 +26,12 @@ class ProductController {
 	@GetMapping("/products/{id}")
 	ResponseEntity<Product> product(@PathVariable long id) {
 		return ResponseEntity.of(this.service.find(id));
+	}
+
+	// Spring MVC writes the response when the Mono completes, without holding the request's thread.
+	@GetMapping("/products/{id}/mono")
+	Mono<ResponseEntity<Product>> mono(@PathVariable long id) {
+		return this.service.findReactive(id).map(ResponseEntity::ok).defaultIfEmpty(ResponseEntity.notFound().build());
 	}
 
 	@GetMapping("/products/{id}/cacheable")

@@ -66,6 +66,34 @@ abstract class AbstractSampleTests {
 	}
 
 	@Test
+	void thirtyTwoConcurrentRequestsThroughAMonoRunOneQuery() {
+		assertOneQueryFor("/products/5/mono", 5);
+	}
+
+	@Test
+	void thirtyTwoConcurrentRequestsThroughAKotlinSuspendingFunctionRunOneQuery() {
+		assertOneQueryFor("/products/4/suspend", 4);
+	}
+
+	@Test
+	void anUnknownProductIsNotFoundThroughEveryLookup() throws Exception {
+		for (String path : List.of("/products/20000", "/products/20001/mono", "/products/20002/suspend")) {
+			HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as(path).isEqualTo(404);
+		}
+	}
+
+	private void assertOneQueryFor(String path, long id) {
+		long before = this.repository.queries();
+		List<CallResult> outcomes = Stampedes.run(32, () -> get(path));
+		assertThat(this.repository.queries() - before).isEqualTo(1);
+		assertThat(outcomes).extracting(CallResult::value)
+			.allSatisfy((body) -> assertThat((String) body).contains("\"id\":" + id)
+				.contains("\"name\":\"Product " + id + "\""));
+	}
+
+	@Test
 	void anUpdateEvictsTheProductSoTheNextReadSeesIt() throws Exception {
 		get("/products/8");
 		HttpRequest put = HttpRequest.newBuilder(uri("/products/8"))

@@ -114,7 +114,8 @@ public class StampedeEndpoint {
 	public record SettingsDescriptor(String ttl, String staleTtl, String leaseTtl, String maxWait,
 			String backoffInitial, String backoffMax, double backoffMultiplier, double backoffJitter,
 			boolean cacheNulls, String onBackendFailure, String onWaitTimeout, String refresh,
-			double earlyRefreshBeta, String localTtl, long localMaxSize) {
+			double earlyRefreshBeta, String localTtl, long localMaxSize, String failSafeTtl, String failSafeThrottle,
+			String softTimeout, String hardTimeout) {
 
 		private static final List<ChronoUnit> PRINT_UNITS = List.of(ChronoUnit.DAYS, ChronoUnit.HOURS,
 				ChronoUnit.MINUTES, ChronoUnit.SECONDS);
@@ -125,7 +126,8 @@ public class StampedeEndpoint {
 					print(settings.backoff().max()), settings.backoff().multiplier(), settings.backoff().jitter(),
 					settings.cacheNulls(), kebab(settings.onBackendFailure()), kebab(settings.onWaitTimeout()),
 					kebab(settings.refresh()), settings.earlyRefreshBeta(), print(settings.localTtl()),
-					settings.localMaxSize());
+					settings.localMaxSize(), print(settings.failSafeTtl()), print(settings.failSafeThrottle()),
+					print(settings.softTimeout()), print(settings.hardTimeout()));
 		}
 
 		// In the largest unit that shows it exactly: 10m rather than 600000ms.

@@ -57,6 +57,10 @@ public final class StampedeHealthCheck {
 			details.put("error", ex.getMessage());
 			details.put("protectedMethods", this.downWhenBackendDown ? "failing" : "calling through");
 		}
+		if (this.stampede.inspection().isDegraded()) {
+			// Values this JVM loaded while the backend failed, which it answers with until the backend answers again.
+			details.put("degradedValues", this.stampede.inspection().degradedValueCount());
+		}
 		if (backend instanceof CircuitBreakingBackend circuit) {
 			details.put("circuit", circuit.circuitState().name());
 		}

@@ -29,22 +29,40 @@ import org.jspecify.annotations.Nullable;
  * Stampede's Micrometer meters, tagged by cache: {@code stampede.calls} by
  * {@code outcome} (one per call, so they add up to the calls made),
  * {@code stampede.events} by {@code event}, {@code stampede.unreadable} by {@code reason},
- * {@code stampede.load} by {@code result}, {@code stampede.wait},
  * {@code stampede.leases.held}, {@code stampede.backend.errors} by {@code backend}
- * and {@code type}, and {@code stampede.backend.circuit.open}. Call counters read the engine's own counters, so
- * a call costs no meter look-up; meters of a cache are registered when the engine
- * first sees it.
+ * and {@code type}, and {@code stampede.backend.circuit.open}; and, unless Stampede's
+ * observations make them, the timers {@code stampede.load} and {@code stampede.wait} by
+ * {@code outcome} and {@code error}, as an observation's meter handler would. Call
+ * counters read the engine's own counters, so a call costs no meter look-up; meters of
+ * a cache are registered when the engine first sees it.
  */
 public class StampedeMetrics implements MeterBinder, StampedeObserver {
 
+	private static final String NO_ERROR = "none";
+
 	private final Stampede stampede;
+
+	private final boolean timed;
 
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
+	/** Meters of {@code stampede}, its loads and waits timed. */
 	public StampedeMetrics(Stampede stampede) {
+		this(stampede, true);
+	}
+
+	/**
+	 * Meters of {@code stampede}.
+	 * @param timed whether these meters time loads and waits; {@code false} where
+	 * {@code dev.stampede.observation.StampedeObservations} observe them through an
+	 * {@code ObservationRegistry} whose meter handler makes the same timers, which
+	 * would otherwise be made twice
+	 */
+	public StampedeMetrics(Stampede stampede, boolean timed) {
 		this.stampede = stampede;
+		this.timed = timed;
 	}
 
 	@Override
@@ -58,7 +76,7 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 				.tag("backend", circuit.name())
 				.register(registry);
 		}
-		this.stampede.setObserver(this);
+		this.stampede.addObserver(this);
 		inspection.cacheNames().forEach((cache) -> register(registry, cache, inspection.stats(cache)));
 	}
 
@@ -101,14 +119,13 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 	}
 
 	@Override
-	public void loaded(String cache, long nanos, boolean success) {
-		String result = success ? "success" : "error";
-		record("stampede.load", cache, result, nanos);
+	public Activity loadStarted(String cache, String key, @Nullable Object parent) {
+		return this.timed ? new Timed("stampede.load", cache) : Activity.NONE;
 	}
 
 	@Override
-	public void waited(String cache, long nanos) {
-		record("stampede.wait", cache, null, nanos);
+	public Activity waitStarted(String cache, String key, @Nullable Object parent) {
+		return this.timed ? new Timed("stampede.wait", cache) : Activity.NONE;
 	}
 
 	@Override
@@ -124,24 +141,57 @@ public class StampedeMetrics implements MeterBinder, StampedeObserver {
 		}
 	}
 
-	private void record(String name, String cache, @Nullable String result, long nanos) {
-		for (MeterRegistry registry : this.registries) {
-			timer(registry, name, cache, result).record(nanos, TimeUnit.NANOSECONDS);
-		}
+	private Timer timer(MeterRegistry registry, String name, String cache, String outcome, String error) {
+		String id = System.identityHashCode(registry) + "|" + name + '|' + cache + '|' + outcome + '|' + error;
+		return this.timers.computeIfAbsent(id, (key) -> Timer.builder(name)
+			.description(name.equals("stampede.load") ? "Time the protected method took to load a value"
+					: "Time a caller that lost the lease waited for the holder's value")
+			.tag("cache", cache)
+			.tag("outcome", outcome)
+			.tag("error", error)
+			.register(registry));
 	}
 
-	private Timer timer(MeterRegistry registry, String name, String cache, @Nullable String result) {
-		String id = System.identityHashCode(registry) + "|" + name + '|' + cache + '|' + result;
-		return this.timers.computeIfAbsent(id, (key) -> {
-			Timer.Builder builder = Timer.builder(name).tag("cache", cache);
-			if (result != null) {
-				builder.tag("result", result).description("Time the protected method took to load a value");
+	/**
+	 * A load or a wait, timed from its start. A wait is told its outcome, how the call
+	 * went on; a load's is {@code success} or {@code error}.
+	 */
+	private final class Timed implements Activity {
+
+		private final String name;
+
+		private final String cache;
+
+		private final long start = System.nanoTime();
+
+		private @Nullable String outcome;
+
+		private String error = NO_ERROR;
+
+		Timed(String name, String cache) {
+			this.name = name;
+			this.cache = cache;
+		}
+
+		@Override
+		public void outcome(Outcome outcome) {
+			this.outcome = tagValue(outcome);
+		}
+
+		@Override
+		public void error(Throwable error) {
+			this.error = error.getClass().getSimpleName();
+		}
+
+		@Override
+		public void stop() {
+			long nanos = System.nanoTime() - this.start;
+			String outcome = (this.outcome != null) ? this.outcome : NO_ERROR.equals(this.error) ? "success" : "error";
+			for (MeterRegistry registry : StampedeMetrics.this.registries) {
+				timer(registry, this.name, this.cache, outcome, this.error).record(nanos, TimeUnit.NANOSECONDS);
 			}
-			else {
-				builder.description("Time a caller that lost the lease waited for the winner's value");
-			}
-			return builder.register(registry);
-		});
+		}
+
 	}
 
 }

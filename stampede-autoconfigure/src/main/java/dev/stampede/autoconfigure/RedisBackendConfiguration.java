@@ -19,8 +19,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The Redis backend on the application's own connection ({@code spring.data.redis.*}),
- * behind the circuit breaker.
+ * The Redis backend on the application's own Lettuce connection
+ * ({@code spring.data.redis.*}: a single server, Sentinel or Cluster), its operations
+ * bounded by {@code stampede.redis.op-timeout}, behind the circuit breaker.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = RedisBackendConfiguration.CONNECTION_FACTORY)
@@ -32,8 +33,6 @@ class RedisBackendConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisBackendConfiguration.class);
 
-	private static final Duration SLOW_COMMAND_TIMEOUT = Duration.ofSeconds(1);
-
 	@Bean
 	StampedeBackend stampedeBackend(ObjectProvider<RedisConnectionFactory> connectionFactories,
 			RecordCodec records, StampedeProperties properties, Environment environment) {
@@ -43,14 +42,19 @@ class RedisBackendConfiguration {
 					"the redis backend uses the application's RedisConnectionFactory, and there is none (or more than "
 							+ "one); add spring-boot-starter-data-redis and configure spring.data.redis.*");
 		}
-		if (connectionFactory instanceof LettuceConnectionFactory lettuce) {
-			Duration timeout = lettuce.getClientConfiguration().getCommandTimeout();
-			if (timeout.compareTo(SLOW_COMMAND_TIMEOUT) > 0) {
-				logger.warn("Redis commands may take up to {} ms before they time out; a cache on the request path "
-						+ "wants less, such as spring.data.redis.timeout=500ms", timeout.toMillis());
-			}
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new InvalidConfigurationPropertyValueException("stampede.backend", "redis",
+					"the redis backend needs Lettuce, the client of spring-boot-starter-data-redis, to bound each "
+							+ "operation by stampede.redis.op-timeout; the application's RedisConnectionFactory is a "
+							+ connectionFactory.getClass().getName() + ": use Lettuce (spring.data.redis.client-type="
+							+ "lettuce), or choose stampede.backend=memcached or local");
 		}
-		RedisBackend backend = new RedisBackend(connectionFactory, records);
+		Duration opTimeout = properties.getRedis().getOpTimeout();
+		if (opTimeout.isNegative() || opTimeout.isZero()) {
+			throw new InvalidConfigurationPropertyValueException("stampede.redis.op-timeout", opTimeout,
+					"must be positive, such as 500ms");
+		}
+		RedisBackend backend = new RedisBackend(lettuce, records, opTimeout);
 		logger.info("Stampede uses the {} backend ({}), {}", backend.name(), backend,
 				OnStampedeBackendCondition.reason(environment, StampedeProperties.Backend.REDIS));
 		return StampedePropertiesMapper.withCircuitBreaker(backend, properties.getCircuitBreaker());

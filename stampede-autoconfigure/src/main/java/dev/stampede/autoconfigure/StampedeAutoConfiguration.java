@@ -61,8 +61,11 @@ public final class StampedeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RecordCodec stampedeRecordCodec(ValueCodec codec, StampedeProperties properties) {
-		return StampedePropertiesMapper.records(codec, properties.getCodec());
+	RecordCodec stampedeRecordCodec(ValueCodec codec, StampedeProperties properties, Environment environment) {
+		String instanceId = StampedePropertiesMapper.instanceId(properties,
+				environment.getProperty("spring.application.name"));
+		logger.debug("Stampede's leases name this instance '{}'", instanceId);
+		return StampedePropertiesMapper.records(codec, properties.getCodec(), instanceId);
 	}
 
 	// The properties come first, so that a value that does not bind is reported before a missing backend.

@@ -46,7 +46,18 @@ public class StampedeProperties {
 	 */
 	private @Nullable Integer order;
 
+	/**
+	 * Name of this instance in the leases it takes, which callers of other instances
+	 * that wait for one of its loads report as the holder of the lease (the holder of
+	 * the stampede.wait observation): at most 255 bytes of UTF-8, no control characters.
+	 * Defaults to spring.application.name, the host name and the process id, as
+	 * catalog@web-3:4711.
+	 */
+	private @Nullable String instanceId;
+
 	private final Memcached memcached = new Memcached();
+
+	private final Redis redis = new Redis();
 
 	private final Local local = new Local();
 
@@ -94,6 +105,14 @@ public class StampedeProperties {
 		this.order = order;
 	}
 
+	public @Nullable String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(@Nullable String instanceId) {
+		this.instanceId = instanceId;
+	}
+
 	public String getKeyPrefix() {
 		return this.keyPrefix;
 	}
@@ -104,6 +123,10 @@ public class StampedeProperties {
 
 	public Memcached getMemcached() {
 		return this.memcached;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
 	}
 
 	public Local getLocal() {
@@ -189,6 +212,26 @@ public class StampedeProperties {
 
 		public void setConnectTimeout(Duration connectTimeout) {
 			this.connectTimeout = connectTimeout;
+		}
+
+	}
+
+	/** Stampede's use of the application's Redis connection (spring.data.redis.*). */
+	public static class Redis {
+
+		/**
+		 * How long Stampede waits for one Redis operation before it counts as a backend
+		 * failure, whatever spring.data.redis.timeout allows the application's own
+		 * commands.
+		 */
+		private Duration opTimeout = Duration.ofMillis(500);
+
+		public Duration getOpTimeout() {
+			return this.opTimeout;
+		}
+
+		public void setOpTimeout(Duration opTimeout) {
+			this.opTimeout = opTimeout;
 		}
 
 	}
@@ -474,6 +517,37 @@ public class StampedeProperties {
 		 */
 		private @Nullable Long localMaxSize;
 
+		/**
+		 * After ttl and stale-ttl, how much longer a value is kept as the fallback of the
+		 * load that replaces it: when that load fails, or runs past hard-timeout, its
+		 * callers get the value instead of the failure. 0 turns fail-safe off.
+		 */
+		private @Nullable Duration failSafeTtl;
+
+		/**
+		 * How long a fallback served after a failed load stays fresh, in every JVM, before
+		 * the next load is tried.
+		 */
+		private @Nullable Duration failSafeThrottle;
+
+		/**
+		 * How long callers wait for a load that has a fallback (the stale value it
+		 * refreshes, or a fail-safe value) before they get the fallback; the load goes on in
+		 * the background and stores its value. Shorter than lease-ttl and hard-timeout. 0
+		 * turns it off. When it applies, a blocking method runs on one of Stampede's loader
+		 * threads, without the caller's thread-locals (transaction, security context).
+		 */
+		private @Nullable Duration softTimeout;
+
+		/**
+		 * How long callers wait for any load before they get the fallback, or a
+		 * StampedeTimeoutException when there is none; the load goes on in the background
+		 * and stores its value. Shorter than lease-ttl. 0 turns it off. When set, a blocking
+		 * method runs on one of Stampede's loader threads, without the caller's thread-locals
+		 * (transaction, security context).
+		 */
+		private @Nullable Duration hardTimeout;
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -564,6 +638,38 @@ public class StampedeProperties {
 
 		public void setLocalMaxSize(@Nullable Long localMaxSize) {
 			this.localMaxSize = localMaxSize;
+		}
+
+		public @Nullable Duration getFailSafeTtl() {
+			return this.failSafeTtl;
+		}
+
+		public void setFailSafeTtl(@Nullable Duration failSafeTtl) {
+			this.failSafeTtl = failSafeTtl;
+		}
+
+		public @Nullable Duration getFailSafeThrottle() {
+			return this.failSafeThrottle;
+		}
+
+		public void setFailSafeThrottle(@Nullable Duration failSafeThrottle) {
+			this.failSafeThrottle = failSafeThrottle;
+		}
+
+		public @Nullable Duration getSoftTimeout() {
+			return this.softTimeout;
+		}
+
+		public void setSoftTimeout(@Nullable Duration softTimeout) {
+			this.softTimeout = softTimeout;
+		}
+
+		public @Nullable Duration getHardTimeout() {
+			return this.hardTimeout;
+		}
+
+		public void setHardTimeout(@Nullable Duration hardTimeout) {
+			this.hardTimeout = hardTimeout;
 		}
 
 	}

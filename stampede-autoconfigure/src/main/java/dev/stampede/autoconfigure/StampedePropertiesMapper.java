@@ -1,5 +1,8 @@
 package dev.stampede.autoconfigure;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,12 +117,65 @@ final class StampedePropertiesMapper {
 	}
 
 	/**
+	 * The name of this instance in the leases it takes: {@code stampede.instance-id}, or
+	 * the application's name, the host's and the process id, cut to what a lease holds.
+	 */
+	static String instanceId(StampedeProperties properties, @Nullable String applicationName) {
+		String configured = properties.getInstanceId();
+		if (configured != null) {
+			if (!RecordCodec.isHolderName(configured)) {
+				throw invalid("instance-id", configured, "must be 1 to " + RecordCodec.MAX_HOLDER_BYTES
+						+ " bytes of UTF-8 without control characters");
+			}
+			return configured;
+		}
+		String process = hostName() + ":" + ProcessHandle.current().pid();
+		String name = (applicationName != null && !applicationName.isBlank()) ? applicationName + "@" + process
+				: process;
+		return fitted(name);
+	}
+
+	// The environment's name first: looking the host up may wait for a DNS server.
+	private static String hostName() {
+		for (String variable : List.of("HOSTNAME", "COMPUTERNAME")) {
+			String name = System.getenv(variable);
+			if (name != null && !name.isBlank()) {
+				return name;
+			}
+		}
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "localhost";
+		}
+	}
+
+	// A default never fails start-up: what a lease cannot hold is left out.
+	private static String fitted(String name) {
+		StringBuilder fitted = new StringBuilder();
+		int bytes = 0;
+		for (int c : name.codePoints().toArray()) {
+			String character = Character.toString(c);
+			int length = character.getBytes(StandardCharsets.UTF_8).length;
+			if (bytes + length > RecordCodec.MAX_HOLDER_BYTES) {
+				break;
+			}
+			if (RecordCodec.isHolderName(character)) {
+				fitted.append(character);
+				bytes += length;
+			}
+		}
+		return fitted.isEmpty() ? "unnamed" : fitted.toString();
+	}
+
+	/**
 	 * Records of {@code valueCodec}'s values, signed and compressed as
-	 * {@code stampede.codec.*} asks. A bad signing key fails without naming its value,
+	 * {@code stampede.codec.*} asks, their leases naming {@code instanceId}. A bad signing key fails without naming its value,
 	 * not even in Boot's report of the failure, which shows a bad property's value.
 	 */
-	static RecordCodec records(ValueCodec valueCodec, StampedeProperties.Codec codec) {
-		RecordCodec.Builder records = RecordCodec.builder(valueCodec);
+	static RecordCodec records(ValueCodec valueCodec, StampedeProperties.Codec codec, String instanceId) {
+		RecordCodec.Builder records = RecordCodec.builder(valueCodec).holder(instanceId);
 		String key = codec.getSigningKey();
 		if (key != null) {
 			try {
@@ -172,6 +228,10 @@ final class StampedePropertiesMapper {
 			.staleTtl(cache.getStaleTtl())
 			.refresh(cache.getRefresh())
 			.earlyRefreshBeta(cache.getEarlyRefreshBeta())
+			.failSafeTtl(cache.getFailSafeTtl())
+			.failSafeThrottle(cache.getFailSafeThrottle())
+			.softTimeout(cache.getSoftTimeout())
+			.hardTimeout(cache.getHardTimeout())
 			.build();
 	}
 

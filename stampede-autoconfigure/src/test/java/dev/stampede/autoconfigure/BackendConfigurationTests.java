@@ -1,5 +1,12 @@
 package dev.stampede.autoconfigure;
 
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.stampede.Stampede;
 import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.local.LocalBackend;
@@ -8,6 +15,8 @@ import dev.stampede.backend.redis.RedisBackend;
 import dev.stampede.test.MemcachedServer;
 import dev.stampede.test.RedisServer;
 import dev.stampede.test.ServerExtension;
+import dev.stampede.test.Stampedes;
+import dev.stampede.test.Stampedes.CallResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +26,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +95,62 @@ class BackendConfigurationTests {
 		withRedis()
 			.withPropertyValues("stampede.backend=redis", "stampede.memcached.servers=" + memcached.server().address())
 			.run((context) -> assertOnlyConfiguration(context, RedisBackendConfiguration.class));
+	}
+
+	@Test
+	void aPausedRedisCostsACallerAboutOneOpTimeoutAndOneLoadWhateverSpringDataRedisTimeout() {
+		Duration opTimeout = Duration.ofMillis(300);
+		Duration load = Duration.ofMillis(100);
+		withRedis()
+			.withPropertyValues("spring.data.redis.timeout=10s", "stampede.redis.op-timeout=" + opTimeout.toMillis() + "ms",
+					"stampede.circuit-breaker.enabled=false")
+			.run((context) -> {
+				Stampede stampede = context.getBean(Stampede.class);
+				// Connects, and reads the cache's generation, which the engine then trusts for a second.
+				assertThat(stampede.get("paused", "warm", () -> "cached")).isEqualTo("cached");
+				redis.server().pause();
+				AtomicInteger keys = new AtomicInteger();
+				ConcurrentLinkedQueue<Duration> latencies = new ConcurrentLinkedQueue<>();
+				List<CallResult> outcomes = Stampedes.run(8, () -> {
+					long start = System.nanoTime();
+					Object value = stampede.get("paused", "key-" + keys.incrementAndGet(), () -> {
+						Thread.sleep(load.toMillis());
+						return "from the method";
+					});
+					latencies.add(Duration.ofNanos(System.nanoTime() - start));
+					return value;
+				});
+				redis.server().resume();
+				assertThat(outcomes).extracting(CallResult::value).containsOnly("from the method");
+				assertThat(latencies).hasSize(8)
+					.allSatisfy((latency) -> assertThat(latency).isLessThan(opTimeout.plus(load).plusMillis(700)));
+			});
+	}
+
+	@Test
+	void aRedisOpTimeoutThatIsNotPositiveFailsStartUpNamingTheProperty() {
+		withRedis().withPropertyValues("stampede.redis.op-timeout=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.redis.op-timeout")
+				.hasStackTraceContaining("must be positive"));
+	}
+
+	@Test
+	void aRedisConnectionOtherThanLettuceFailsStartUpSayingWhatToUse() {
+		this.runner.withPropertyValues("stampede.backend=redis")
+			.withBean(RedisConnectionFactory.class,
+					() -> (RedisConnectionFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
+							new Class<?>[] { RedisConnectionFactory.class }, (proxy, method, arguments) -> switch (method
+								.getName()) {
+								case "toString" -> "a connection factory of another client";
+								case "hashCode" -> 0;
+								case "equals" -> proxy == arguments[0];
+								default -> throw new UnsupportedOperationException(method.getName());
+							}))
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("needs Lettuce")
+				.hasStackTraceContaining("stampede.redis.op-timeout")
+				.hasStackTraceContaining("spring.data.redis.client-type=lettuce"));
 	}
 
 	@Test

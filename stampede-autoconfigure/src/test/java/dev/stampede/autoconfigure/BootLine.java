@@ -27,6 +27,18 @@ public final class BootLine {
 				StampedeAutoConfiguration.BOOT_3_DATA_REDIS_AUTO_CONFIGURATION);
 	}
 
+	/** Boot's observation registry auto-configuration. */
+	public static AutoConfigurations observation() {
+		return of(StampedeObservationAutoConfiguration.OBSERVATION_AUTO_CONFIGURATION,
+				StampedeObservationAutoConfiguration.BOOT_3_OBSERVATION_AUTO_CONFIGURATION);
+	}
+
+	/** Boot's metrics auto-configuration, which binds meter binders and, on Boot 4, times observations. */
+	public static AutoConfigurations metrics() {
+		return of("org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration");
+	}
+
 	/** Boot's cache manager auto-configuration. */
 	public static AutoConfigurations cache() {
 		return of(StampedeCacheAutoConfiguration.CACHE_AUTO_CONFIGURATION,

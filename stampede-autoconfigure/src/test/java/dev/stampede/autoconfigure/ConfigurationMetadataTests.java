@@ -26,25 +26,27 @@ class ConfigurationMetadataTests {
 
 	// Their defaults follow from other settings, as their descriptions say, so no one value would be right.
 	private static final Set<String> DEFAULTS_FROM_OTHER_SETTINGS = Set.of("stampede.backend",
-			"stampede.health.down-when-backend-down", "stampede.codec.allowed-packages");
+			"stampede.health.down-when-backend-down", "stampede.codec.allowed-packages", "stampede.instance-id");
 
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("stampede.memcached.servers", "stampede.caches",
 			"stampede.order", "stampede.spring-cache.cache-names", "stampede.codec.signing-key",
-			"stampede.codec.compress-above");
+			"stampede.codec.compress-above", "stampede.instance-id");
 
 	private static final List<String> DOCUMENTED_KEYS = List.of("stampede.enabled", "stampede.backend",
 			"stampede.key-prefix", "stampede.memcached.servers", "stampede.memcached.op-timeout",
-			"stampede.memcached.connect-timeout", "stampede.local.maximum-size", "stampede.defaults.ttl",
+			"stampede.memcached.connect-timeout", "stampede.redis.op-timeout", "stampede.local.maximum-size", "stampede.defaults.ttl",
 			"stampede.defaults.stale-ttl", "stampede.defaults.lease-ttl", "stampede.defaults.max-wait",
 			"stampede.defaults.backoff.initial", "stampede.defaults.backoff.max",
 			"stampede.defaults.backoff.multiplier", "stampede.defaults.backoff.jitter",
 			"stampede.defaults.cache-nulls", "stampede.defaults.on-backend-failure",
 			"stampede.defaults.on-wait-timeout", "stampede.defaults.refresh", "stampede.defaults.early-refresh-beta",
-			"stampede.defaults.local-ttl", "stampede.defaults.local-max-size", "stampede.caches",
+			"stampede.defaults.local-ttl", "stampede.defaults.local-max-size", "stampede.defaults.fail-safe-ttl",
+			"stampede.defaults.fail-safe-throttle", "stampede.defaults.soft-timeout",
+			"stampede.defaults.hard-timeout", "stampede.caches",
 			"stampede.refresh.threads", "stampede.refresh.queue-capacity", "stampede.health.down-when-backend-down",
 			"stampede.spring-cache.enabled", "stampede.spring-cache.cache-names", "stampede.codec.format",
 			"stampede.codec.allowed-packages", "stampede.codec.signing-key", "stampede.codec.signing-key-id",
-			"stampede.codec.compress-above");
+			"stampede.codec.compress-above", "stampede.instance-id");
 
 	@Test
 	void everyKeyHasADescription() throws Exception {

@@ -100,7 +100,7 @@ class StampedeActuatorTests {
 	void callsAreCountedByCacheAndOutcomeInTheMetricsEndpoint() throws Exception {
 		String json = get("/actuator/metrics/stampede.calls?tag=cache:products&tag=outcome:loaded", 200);
 		assertThat(JsonPath.<Double>read(json, "$.measurements[0].value")).isGreaterThanOrEqualTo(1.0);
-		String load = get("/actuator/metrics/stampede.load?tag=cache:products&tag=result:success", 200);
+		String load = get("/actuator/metrics/stampede.load?tag=cache:products&tag=outcome:success&tag=error:none", 200);
 		assertThat(JsonPath.<List<Double>>read(load, "$.measurements[?(@.statistic=='COUNT')].value"))
 			.allSatisfy((count) -> assertThat(count).isGreaterThanOrEqualTo(1.0));
 	}
@@ -110,7 +110,7 @@ class StampedeActuatorTests {
 		String body = get("/actuator/prometheus", 200);
 		assertThat(body).contains("stampede_calls_total{cache=\"products\",outcome=\"loaded\"")
 			.contains("stampede_events_total{cache=\"products\",event=\"lease-won\"")
-			.contains("stampede_load_seconds_count{cache=\"products\",result=\"success\"")
+			.contains("stampede_load_seconds_count{cache=\"products\",error=\"none\",outcome=\"success\"")
 			.contains("stampede_leases_held{cache=\"products\"");
 	}
 

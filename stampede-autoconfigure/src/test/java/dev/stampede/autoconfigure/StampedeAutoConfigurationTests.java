@@ -226,6 +226,41 @@ class StampedeAutoConfigurationTests {
 	}
 
 	@Test
+	void aHardTimeoutThatALoadWouldOutliveItsLeaseForNamesThePropertyAndTheFix() {
+		this.runner
+			.withPropertyValues("stampede.defaults.lease-ttl=5s", "stampede.caches.products.hard-timeout=5s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.caches.products.hard-timeout")
+				.hasStackTraceContaining("shorter than lease-ttl (5000 ms)")
+				.hasStackTraceContaining("raise lease-ttl"));
+	}
+
+	@Test
+	void aHardTimeoutNotLongerThanTheSoftTimeoutNamesTheProperty() {
+		this.runner.withPropertyValues("stampede.defaults.soft-timeout=2s", "stampede.defaults.hard-timeout=1s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("stampede.defaults.hard-timeout")
+				.hasStackTraceContaining("longer than soft-timeout"));
+	}
+
+	@Test
+	void failSafeAndTimeoutsAreSetPerCache() {
+		this.runner
+			.withPropertyValues("stampede.defaults.fail-safe-ttl=1h", "stampede.caches.products.fail-safe-throttle=5s",
+					"stampede.caches.products.soft-timeout=100ms", "stampede.caches.products.hard-timeout=2s")
+			.run((context) -> {
+				CacheSettings products = context.getBean(Stampede.class).inspection().settings("products");
+				assertThat(products.failSafeTtl()).isEqualTo(Duration.ofHours(1));
+				assertThat(products.failSafeThrottle()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(products.softTimeout()).isEqualTo(Duration.ofMillis(100));
+				assertThat(products.hardTimeout()).isEqualTo(Duration.ofSeconds(2));
+				CacheSettings other = context.getBean(Stampede.class).inspection().settings("other");
+				assertThat(other.failSafeTtl()).isEqualTo(Duration.ofHours(1));
+				assertThat(other.hardTimeout()).isZero();
+			});
+	}
+
+	@Test
 	void aCircuitBreakerThatCouldNeverOpenNamesThePropertyOnEveryBackend() {
 		this.runner.withPropertyValues("stampede.circuit-breaker.failure-threshold=0")
 			.run((context) -> assertThat(context).getFailure()

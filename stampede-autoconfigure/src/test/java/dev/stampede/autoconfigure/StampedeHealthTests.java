@@ -1,5 +1,6 @@
 package dev.stampede.autoconfigure;
 
+import dev.stampede.Stampede;
 import dev.stampede.autoconfigure.BootLine.Health;
 import dev.stampede.test.MemcachedServer;
 import dev.stampede.test.ServerExtension;
@@ -41,7 +42,19 @@ class StampedeHealthTests {
 			assertThat(health.status()).isEqualTo("UP");
 			assertThat(health.details()).containsEntry("backendStatus", "DOWN")
 				.containsEntry("protectedMethods", "calling through")
-				.containsKey("error");
+				.containsKey("error")
+				.doesNotContainKey("degradedValues");
+		});
+	}
+
+	@Test
+	void whileTheBackendIsDownTheDetailsCountTheValuesKeptInThisJvm() {
+		withMemcached().run((context) -> {
+			Stampede stampede = context.getBean(Stampede.class);
+			this.memcached.server().kill();
+			assertThat(stampede.get("health", "k1", () -> "v1")).isEqualTo("v1");
+			assertThat(stampede.get("health", "k2", () -> "v2")).isEqualTo("v2");
+			assertThat(BootLine.stampedeHealth(context).details()).containsEntry("degradedValues", 2L);
 		});
 	}
 

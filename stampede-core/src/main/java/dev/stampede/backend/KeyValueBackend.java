@@ -144,7 +144,7 @@ public abstract class KeyValueBackend implements StampedeBackend {
 			return new Slot.Present(value.envelope(), stored.version());
 		}
 		if (content instanceof RecordCodec.Lease lease) {
-			return new Slot.Leased(lease.token(), lease.estimate());
+			return new Slot.Leased(lease.token(), lease.estimate(), lease.holder());
 		}
 		RecordCodec.Unreadable unreadable = (RecordCodec.Unreadable) content;
 		return new Slot.Unreadable(stored.version(), unreadable.reason(), unreadable.detail());

@@ -3,6 +3,7 @@ package dev.stampede.backend;
 import dev.stampede.Envelope;
 import dev.stampede.LoadEstimate;
 import dev.stampede.UnreadableReason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a backend holds under one key at the moment it was read.
@@ -20,12 +21,19 @@ public sealed interface Slot {
 	 * A caller holds the lease and is computing the value.
 	 * @param token the holder's token
 	 * @param estimate what the holder expects of its load, which paces the callers that wait for it
+	 * @param holder the instance that holds the lease, as it names itself, for the callers
+	 * that wait for it to say whose load they waited for; {@code null} when unknown
 	 */
-	record Leased(String token, LoadEstimate estimate) implements Slot {
+	record Leased(String token, LoadEstimate estimate, @Nullable String holder) implements Slot {
 
-		/** A lease whose holder told nothing of its load. */
+		/** A lease whose holder told nothing of its load, nor its name. */
 		public Leased(String token) {
 			this(token, LoadEstimate.UNKNOWN);
+		}
+
+		/** A lease whose holder did not name itself. */
+		public Leased(String token, LoadEstimate estimate) {
+			this(token, estimate, null);
 		}
 
 	}

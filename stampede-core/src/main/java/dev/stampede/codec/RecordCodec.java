@@ -2,6 +2,8 @@ package dev.stampede.codec;
 
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -30,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * 16      n   the holder's token, UTF-8
  * 16+n    *   fields, each a tag (1), a length (2, unsigned) and as many bytes; tag 1, the
  *             load estimate ({@link LoadEstimate}), holds the expected load time in
- *             milliseconds (8) and when the holder took the lease, epoch milliseconds (8)
+ *             milliseconds (8) and when the holder took the lease, epoch milliseconds (8);
+ *             tag 2, the holder, names the instance that took the lease in 1 to
+ *             {@value #MAX_HOLDER_BYTES} bytes of UTF-8 without control characters
  * value body
  * 14      1   flags: 1 the value is null, 2 compressed, 4 signed
  * 15      1   codec id length c, 1 to 255
@@ -76,6 +80,9 @@ public final class RecordCodec {
 	/** Most bytes a compressed payload inflates to. */
 	public static final int MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
+	/** Most bytes of UTF-8 that name the instance holding a lease. */
+	public static final int MAX_HOLDER_BYTES = 255;
+
 	private static final byte[] FORMAT_PREFIX = { (byte) 0x89, 'S', 'T', 'P', 1 };
 
 	private static final int KIND_OFFSET = 5;
@@ -102,6 +109,8 @@ public final class RecordCodec {
 
 	private static final int LOAD_ESTIMATE_LENGTH = 2 * Long.BYTES;
 
+	private static final byte HOLDER_FIELD = 2;
+
 	private static final int MAX_DETAIL_LENGTH = 300;
 
 	private static final byte[] NO_BYTES = new byte[0];
@@ -114,6 +123,8 @@ public final class RecordCodec {
 
 	private final int compressAbove;
 
+	private final byte @Nullable [] holder;
+
 	/** Creates a codec that encodes values with {@code valueCodec}, neither signing nor compressing them. */
 	public RecordCodec(ValueCodec valueCodec) {
 		this(builder(valueCodec));
@@ -124,6 +135,7 @@ public final class RecordCodec {
 		this.codecId = codecId(builder.valueCodec);
 		this.signingKey = builder.signingKey;
 		this.compressAbove = builder.compressAbove;
+		this.holder = (builder.holder != null) ? builder.holder.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
 	/** A builder of records of {@code valueCodec}'s values. */
@@ -146,7 +158,8 @@ public final class RecordCodec {
 
 	/**
 	 * Encodes the lease that {@code token} holds, with what its holder expects of its
-	 * load when it knows anything. The stamp follows from the token alone.
+	 * load when it knows anything, and the name of this instance when it has one
+	 * ({@link Builder#holder}). The stamp follows from the token alone.
 	 * @throws IllegalArgumentException if the token takes more than 65535 bytes
 	 */
 	public byte[] encodeLease(String token, LoadEstimate estimate) {
@@ -155,7 +168,8 @@ public final class RecordCodec {
 			throw new IllegalArgumentException("A lease token takes at most " + MAX_TOKEN_BYTES + " bytes, not "
 					+ text.length);
 		}
-		int fields = estimate.isKnown() ? 3 + LOAD_ESTIMATE_LENGTH : 0;
+		byte[] holder = this.holder;
+		int fields = (estimate.isKnown() ? 3 + LOAD_ESTIMATE_LENGTH : 0) + ((holder != null) ? 3 + holder.length : 0);
 		ByteBuffer record = header(HEADER_LENGTH + 2 + text.length + fields, LEASE, leaseStamp(text))
 			.putShort((short) text.length)
 			.put(text);
@@ -164,6 +178,9 @@ public final class RecordCodec {
 				.putShort((short) LOAD_ESTIMATE_LENGTH)
 				.putLong(estimate.expectedMillis())
 				.putLong(estimate.startedAtMillis());
+		}
+		if (holder != null) {
+			record.put(HOLDER_FIELD).putShort((short) holder.length).put(holder);
 		}
 		return record.array();
 	}
@@ -268,7 +285,10 @@ public final class RecordCodec {
 	public String toString() {
 		return "RecordCodec (values " + this.valueCodec.id()
 				+ ((this.signingKey != null) ? ", signed under key id '" + this.signingKey.id() + "'" : ", unsigned")
-				+ ((this.compressAbove >= 0) ? ", compressed above " + this.compressAbove + " bytes" : "") + ")";
+				+ ((this.compressAbove >= 0) ? ", compressed above " + this.compressAbove + " bytes" : "")
+				+ ((this.holder != null) ? ", leases held by '" + new String(this.holder, StandardCharsets.UTF_8) + "'"
+						: "")
+				+ ")";
 	}
 
 	private static boolean hasHeader(byte[] bytes) {
@@ -280,8 +300,8 @@ public final class RecordCodec {
 		return ByteBuffer.allocate(length).put(FORMAT_PREFIX).put(kind).putLong(stamp);
 	}
 
-	// A load estimate that is not as this version writes it is no estimate, and the lease
-	// still a lease: its token is all the protocol needs.
+	// A load estimate or a holder that is not as this version writes it is no estimate or no
+	// holder, and the lease still a lease: its token is all the protocol needs.
 	private static @Nullable Lease decodeLease(byte[] bytes) {
 		ByteBuffer buffer = ByteBuffer.wrap(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
 		if (buffer.remaining() < 2) {
@@ -294,6 +314,7 @@ public final class RecordCodec {
 		String token = new String(bytes, buffer.position(), length, StandardCharsets.UTF_8);
 		buffer.position(buffer.position() + length);
 		LoadEstimate estimate = LoadEstimate.UNKNOWN;
+		String holder = null;
 		while (buffer.hasRemaining()) {
 			if (buffer.remaining() < 3) {
 				return null;
@@ -307,9 +328,42 @@ public final class RecordCodec {
 			if (tag == LOAD_ESTIMATE_FIELD && fieldLength == LOAD_ESTIMATE_LENGTH) {
 				estimate = new LoadEstimate(buffer.getLong(), buffer.getLong());
 			}
+			else if (tag == HOLDER_FIELD) {
+				holder = holder(bytes, buffer.position(), fieldLength);
+			}
 			buffer.position(next);
 		}
-		return new Lease(token, estimate);
+		return new Lease(token, estimate, holder);
+	}
+
+	// Whoever can write to the store chooses these bytes, and they end up in traces and logs:
+	// anything but a short, printable name decoded without a single malformed byte is no name.
+	private static @Nullable String holder(byte[] bytes, int offset, int length) {
+		if (length == 0 || length > MAX_HOLDER_BYTES) {
+			return null;
+		}
+		String holder;
+		try {
+			holder = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes, offset, length))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			return null;
+		}
+		return isHolderName(holder) ? holder : null;
+	}
+
+	/**
+	 * Whether {@code name} can name the instance that holds a lease: 1 to
+	 * {@value #MAX_HOLDER_BYTES} bytes of UTF-8, no control characters.
+	 */
+	public static boolean isHolderName(String name) {
+		return !name.isEmpty() && name.getBytes(StandardCharsets.UTF_8).length <= MAX_HOLDER_BYTES
+				&& name.codePoints().noneMatch((c) -> Character.isISOControl(c)
+						|| Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.SURROGATE);
 	}
 
 	// Lengths come from the bytes, which anyone may have written: each is checked against
@@ -474,12 +528,19 @@ public final class RecordCodec {
 	 * @param token the holder's token
 	 * @param estimate what the holder expects of its load; {@link LoadEstimate#UNKNOWN} for a
 	 * lease that carries none, as leases of earlier versions do
+	 * @param holder the instance that took the lease, as it names itself; {@code null} for a
+	 * lease that names none, as leases of earlier versions do, or none this version reads
 	 */
-	public record Lease(String token, LoadEstimate estimate) implements Content {
+	public record Lease(String token, LoadEstimate estimate, @Nullable String holder) implements Content {
 
-		/** A lease that carries no load estimate. */
+		/** A lease that carries no load estimate and names no holder. */
 		public Lease(String token) {
 			this(token, LoadEstimate.UNKNOWN);
+		}
+
+		/** A lease that names no holder. */
+		public Lease(String token, LoadEstimate estimate) {
+			this(token, estimate, null);
 		}
 
 	}
@@ -508,6 +569,8 @@ public final class RecordCodec {
 
 		private int compressAbove = -1;
 
+		private @Nullable String holder;
+
 		private Builder(ValueCodec valueCodec) {
 			this.valueCodec = valueCodec;
 		}
@@ -521,6 +584,21 @@ public final class RecordCodec {
 		/** Deflates payloads longer than {@code bytes}; a negative number for never, the default. */
 		public Builder compressAbove(int bytes) {
 			this.compressAbove = bytes;
+			return this;
+		}
+
+		/**
+		 * Names this instance in every lease it encodes, so that the callers that wait for
+		 * one of its loads can say whose load it was; {@code null} names none, the default.
+		 * @throws IllegalArgumentException if {@code holder} is empty, takes more than
+		 * {@value RecordCodec#MAX_HOLDER_BYTES} bytes of UTF-8 or has control characters
+		 */
+		public Builder holder(@Nullable String holder) {
+			if (holder != null && !isHolderName(holder)) {
+				throw new IllegalArgumentException("A lease holder's name takes 1 to " + MAX_HOLDER_BYTES
+						+ " bytes of UTF-8 without control characters, not '" + printable(holder) + "'");
+			}
+			this.holder = holder;
 			return this;
 		}
 

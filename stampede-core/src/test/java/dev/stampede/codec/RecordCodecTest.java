@@ -162,6 +162,63 @@ class RecordCodecTest {
 	}
 
 	@Test
+	void aLeaseNamesItsHolderInAFieldThatReadersOfFormatOneSkip() {
+		RecordCodec named = RecordCodec.builder(new JdkSerializationCodec(null)).holder("catalog@web-3:4711").build();
+		LoadEstimate estimate = new LoadEstimate(180, 1_700_000_000_123L);
+		byte[] lease = named.encodeLease("token", estimate);
+		assertThat(decode(this.codec, lease)).isEqualTo(new RecordCodec.Lease("token", estimate, "catalog@web-3:4711"));
+		assertThat(lease).as("an unnamed lease, then one more field")
+			.isEqualTo(concat(this.codec.encodeLease("token", estimate),
+					field(2, "catalog@web-3:4711".getBytes(StandardCharsets.UTF_8))));
+		assertThat(RecordCodec.stamp(lease)).isEqualTo(RecordCodec.leaseStamp("token"));
+		assertThat(decode(this.codec, named.encodeLease("token"))).isEqualTo(
+				new RecordCodec.Lease("token", LoadEstimate.UNKNOWN, "catalog@web-3:4711"));
+		assertThat(decode(named, this.codec.encodeLease("token", estimate))).as("a lease that names no holder")
+			.isEqualTo(new RecordCodec.Lease("token", estimate, null));
+	}
+
+	@Test
+	void aHolderNotAsThisVersionWritesItIsNoHolderAndTheLeaseStands() {
+		LoadEstimate estimate = new LoadEstimate(180, 1_700_000_000_123L);
+		byte[] lease = this.codec.encodeLease("token", estimate);
+		List<byte[]> hostile = List.of(new byte[0], "x".repeat(256).getBytes(StandardCharsets.UTF_8),
+				"x".repeat(65_535).getBytes(StandardCharsets.UTF_8), new byte[] { 'a', (byte) 0xC3, '(' },
+				new byte[] { (byte) 0xC0, (byte) 0xAF }, new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 },
+				new byte[] { (byte) 0xFF, (byte) 0xFE }, "web-3\nFAKE LOG LINE".getBytes(StandardCharsets.UTF_8),
+				"\u001b[31mred".getBytes(StandardCharsets.UTF_8), "web\u0000".getBytes(StandardCharsets.UTF_8),
+				"web-\u202e3".getBytes(StandardCharsets.UTF_8));
+		for (byte[] holder : hostile) {
+			assertThat(decode(this.codec, concat(lease, field(2, holder)))).as("holder %s", Arrays.toString(holder))
+				.isEqualTo(new RecordCodec.Lease("token", estimate, null));
+		}
+		assertThat(decode(this.codec, concat(lease, field(2, "é".repeat(127).getBytes(StandardCharsets.UTF_8)))))
+			.as("254 bytes of UTF-8")
+			.isEqualTo(new RecordCodec.Lease("token", estimate, "é".repeat(127)));
+	}
+
+	@Test
+	void aLeaseWhoseHolderIsCutShortIsNotALease() {
+		byte[] lease = RecordCodec.builder(new JdkSerializationCodec(null)).holder("web-3:4711").build()
+			.encodeLease("token");
+		int withoutHolder = this.codec.encodeLease("token").length;
+		for (int length = withoutHolder + 1; length < lease.length; length++) {
+			assertThat(reason(this.codec, Arrays.copyOf(lease, length))).as("cut to %d bytes", length)
+				.isEqualTo(UnreadableReason.FOREIGN);
+		}
+	}
+
+	@Test
+	void aHolderNameALeaseCannotCarryIsRejectedWhenTheCodecIsBuilt() {
+		RecordCodec.Builder builder = RecordCodec.builder(new JdkSerializationCodec(null));
+		for (String name : List.of("", "é".repeat(128), "web-3\n", "web\u0000", "web-\u202e3")) {
+			assertThatIllegalArgumentException().as("'%s'", name)
+				.isThrownBy(() -> builder.holder(name))
+				.withMessageContaining("1 to 255 bytes of UTF-8");
+		}
+		assertThat(builder.holder(null).build().encodeLease("token")).isEqualTo(this.codec.encodeLease("token"));
+	}
+
+	@Test
 	void everyRecordStartsWithTheMagicNumberTheFormatVersionAndItsKind() {
 		byte[] prefix = RecordCodec.formatPrefix();
 		assertThat(prefix).containsExactly(0x89, 'S', 'T', 'P', 1);
@@ -234,6 +291,10 @@ class RecordCodecTest {
 			foreign.add(Arrays.copyOf(value, length));
 		}
 		foreign.add(Arrays.copyOf(lease, lease.length - 1));
+		byte[] named = RecordCodec.builder(new JdkSerializationCodec(null)).holder("web-3:4711").build()
+			.encodeLease("holder");
+		foreign.add(Arrays.copyOf(named, named.length - 1));
+		foreign.add(withByte(named, named.length - "web-3:4711".length() - 1, 0xFF));
 		foreign.add(withByte(lease, RecordCodec.formatPrefix().length - 1, 2));
 		foreign.add(withByte(value, RecordCodec.formatPrefix().length - 1, 2));
 		foreign.add(withByte(value, RecordCodec.formatPrefix().length - 1, 0));

@@ -48,6 +48,28 @@ public @interface StampedeProtected {
 	/** How long a caller that lost the lease waits for the winner's value. */
 	String maxWait() default "";
 
+	/**
+	 * After {@code ttl} and {@code staleTtl}, how much longer a value is kept as the
+	 * fallback of a load that fails or passes {@code hardTimeout}.
+	 */
+	String failSafeTtl() default "";
+
+	/** How long a fallback served after a failed load stays fresh before the next load. */
+	String failSafeThrottle() default "";
+
+	/**
+	 * How long callers wait for a load that has a fallback before they get the fallback;
+	 * set, the method runs on one of Stampede's threads, without the caller's thread-locals.
+	 */
+	String softTimeout() default "";
+
+	/**
+	 * How long callers wait for any load before they get the fallback or a
+	 * {@code StampedeTimeoutException}; set, the method runs on one of Stampede's threads,
+	 * without the caller's thread-locals.
+	 */
+	String hardTimeout() default "";
+
 	/** SpEL expression that must be true for the call to be protected and cached. */
 	String condition() default "";
 

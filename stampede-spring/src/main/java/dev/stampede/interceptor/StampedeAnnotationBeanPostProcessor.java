@@ -129,8 +129,7 @@ public class StampedeAnnotationBeanPostProcessor extends AbstractBeanFactoryAwar
 					+ "unprotected. Make it public (or protected) and neither final nor static, and call it through "
 					+ "the bean, not from within its own class", annotation, ClassUtils.getShortName(targetClass),
 					method.getName(), kind);
-		}, (method) -> AnnotatedElementUtils.hasAnnotation(method, StampedeProtected.class)
-				|| AnnotatedElementUtils.hasAnnotation(method, StampedeEvict.class));
+		}, StampedeInterceptor::isAnnotated);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +32,7 @@ import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.AnnotatedElementKey;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -58,6 +60,9 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	private static final Object NO_OPERATION = new Object();
 
 	private static final Predicate<@Nullable Object> ALWAYS = (value) -> true;
+
+	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+			StampedeInterceptor.class.getClassLoader());
 
 	private final SingletonSupplier<Stampede> stampede;
 
@@ -96,6 +101,11 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			return protect(protect, invocation, target, targetClass);
 		}
 		if (operation instanceof Evict evict) {
+			ReactiveMethod reactive = evict.reactive();
+			if (reactive != null) {
+				return reactive.evicting(invocation.proceed(), evict.beforeInvocation(),
+						() -> evict(evict, invocation, target, targetClass));
+			}
 			if (evict.beforeInvocation()) {
 				evict(evict, invocation, target, targetClass);
 				return invocation.proceed();
@@ -119,7 +129,7 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		}
 		else {
 			this.stampede.obtain().evict(evict.cache(), key(evict.key(), evict.compiledKey(), context, evict.method(),
-					invocation, target, targetClass, evict.origin()));
+					evict.reactive(), invocation, target, targetClass, evict.origin()));
 		}
 	}
 
@@ -129,8 +139,15 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	 */
 	public void prepare(Class<?> targetClass) {
 		ReflectionUtils.doWithMethods(targetClass, (method) -> operationOf(method, targetClass),
-				(method) -> AnnotatedElementUtils.hasAnnotation(method, StampedeProtected.class)
-						|| AnnotatedElementUtils.hasAnnotation(method, StampedeEvict.class));
+				StampedeInterceptor::isAnnotated);
+	}
+
+	// Compiler-made methods are left out: a bridge is called through the method it bridges,
+	// and the static body Kotlin writes beside an open suspending function
+	// (find$suspendImpl) is called by that function, inside the proxy's call.
+	static boolean isAnnotated(Method method) {
+		return !method.isSynthetic() && (AnnotatedElementUtils.hasAnnotation(method, StampedeProtected.class)
+				|| AnnotatedElementUtils.hasAnnotation(method, StampedeEvict.class));
 	}
 
 	private @Nullable Object protect(Protect protect, MethodInvocation invocation, @Nullable Object target,
@@ -141,11 +158,13 @@ public final class StampedeInterceptor implements MethodInterceptor {
 				&& !StampedeExpressionEvaluator.isTrue(protect.condition(), context, "condition", protect.origin())) {
 			return invocation.proceed();
 		}
-		Object key = key(protect.key(), protect.compiledKey(), context, protect.method(), invocation, target,
-				targetClass, protect.origin());
+		Object key = key(protect.key(), protect.compiledKey(), context, protect.method(), protect.reactive(),
+				invocation, target, targetClass, protect.origin());
 		Predicate<@Nullable Object> storeIf = storeIf(protect, context);
 		Stampede stampede = this.stampede.obtain();
 		return switch (protect.returnKind()) {
+			case REACTIVE -> Objects.requireNonNull(protect.reactive())
+				.protect(stampede, protect.site(), key, invocation, storeIf);
 			case FUTURE -> stampede.getAsync(protect.site(), key, () -> proceedAsync(invocation), storeIf);
 			case OPTIONAL -> Optional.ofNullable(stampede.get(protect.site(), key, invocation,
 					StampedeInterceptor::proceedUnwrapped, storeIf));
@@ -153,9 +172,9 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		};
 	}
 
-	// An asynchronous refresh proceeds after this call returned, on another thread: a
-	// clone of the invocation may be proceeded independently of the original.
-	private static @Nullable Object proceed(MethodInvocation invocation) throws Throwable {
+	// An asynchronous refresh or load proceeds after this call returned, on another thread:
+	// a clone of the invocation may be proceeded independently of the original.
+	static @Nullable Object proceed(MethodInvocation invocation) throws Throwable {
 		MethodInvocation independent = (invocation instanceof ProxyMethodInvocation proxyInvocation)
 				? proxyInvocation.invocableClone() : invocation;
 		return independent.proceed();
@@ -185,13 +204,14 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	}
 
 	private Object key(@Nullable Expression expression, @Nullable CompiledKey compiled,
-			@Nullable EvaluationContext context, Method method, MethodInvocation invocation, @Nullable Object target,
-			Class<?> targetClass, String origin) {
+			@Nullable EvaluationContext context, Method method, @Nullable ReactiveMethod reactive,
+			MethodInvocation invocation, @Nullable Object target, Class<?> targetClass, String origin) {
 		Object[] args = invocation.getArguments();
 		if (expression == null) {
 			// Always the arguments' joined form (see CacheKeys), whatever their number: a single
-			// argument used as itself could take the form of a null or of several arguments.
-			return args;
+			// argument used as itself could take the form of a null or of several arguments. A
+			// suspending function's last argument is its caller's continuation, new on every call.
+			return (reactive != null && reactive.isSuspending()) ? Arrays.copyOf(args, args.length - 1) : args;
 		}
 		Object key = (compiled != null) ? compiled.read(args) : CompiledKey.UNRESOLVED;
 		if (key == CompiledKey.UNRESOLVED) {
@@ -256,7 +276,7 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			Expression key = evict.allEntries() ? null : expression(evict.key(), specific, element, "key", origin);
 			return new Evict(method, requireCache(evict.cache(), "@StampedeEvict", origin), key,
 					compile(key, specific), expression(evict.condition(), specific, element, "condition", origin),
-					evict.allEntries(), evict.beforeInvocation(), origin);
+					evict.allEntries(), evict.beforeInvocation(), reactive(method, origin), origin);
 		}
 		return NO_OPERATION;
 	}
@@ -269,12 +289,17 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			.staleTtl(duration(protect.staleTtl(), "staleTtl", origin))
 			.leaseTtl(duration(protect.leaseTtl(), "leaseTtl", origin))
 			.maxWait(duration(protect.maxWait(), "maxWait", origin))
+			.failSafeTtl(duration(protect.failSafeTtl(), "failSafeTtl", origin))
+			.failSafeThrottle(duration(protect.failSafeThrottle(), "failSafeThrottle", origin))
+			.softTimeout(duration(protect.softTimeout(), "softTimeout", origin))
+			.hardTimeout(duration(protect.hardTimeout(), "hardTimeout", origin))
 			.build();
-		ReturnKind returnKind = ReturnKind.of(method);
+		ReactiveMethod reactive = reactive(method, origin);
+		ReturnKind returnKind = (reactive != null) ? ReturnKind.REACTIVE : ReturnKind.of(method, origin);
 		CallSite site;
 		try {
 			site = this.stampede.obtain().callSite(cache, overrides, origin,
-					returnKind.declaredType(method, targetClass));
+					returnKind.declaredType(method, targetClass, reactive));
 		}
 		catch (InvalidSettingException ex) {
 			throw new IllegalStateException("Invalid settings for @StampedeProtected " + origin + ": "
@@ -284,7 +309,16 @@ public final class StampedeInterceptor implements MethodInterceptor {
 		Expression key = expression(protect.key(), specific, element, "key", origin);
 		return new Protect(method, site, key, compile(key, specific),
 				expression(protect.condition(), specific, element, "condition", origin),
-				expression(protect.unless(), specific, element, "unless", origin), returnKind, origin);
+				expression(protect.unless(), specific, element, "unless", origin), returnKind, reactive, origin);
+	}
+
+	// Spring adapts CompletionStage too, but futures keep a path of their own that needs no Reactor.
+	private static @Nullable ReactiveMethod reactive(Method method, String origin) {
+		Class<?> type = method.getReturnType();
+		if (!REACTOR_PRESENT || CompletionStage.class.isAssignableFrom(type) || Optional.class == type) {
+			return null;
+		}
+		return ReactiveMethod.of(method, origin);
 	}
 
 	// On the in-process backend any value works, so this would pass in development and
@@ -354,9 +388,15 @@ public final class StampedeInterceptor implements MethodInterceptor {
 
 	private enum ReturnKind {
 
-		VALUE, OPTIONAL, FUTURE;
+		VALUE, OPTIONAL, FUTURE, REACTIVE;
 
-		static ReturnKind of(Method method) {
+		// Not reactive: Reactor is missing, or the type is none Spring adapts.
+		static ReturnKind of(Method method, String origin) {
+			if (KotlinDetector.isSuspendingFunction(method)) {
+				throw new IllegalStateException(origin + " is a suspending function, which @StampedeProtected "
+						+ "protects through Reactor: add io.projectreactor:reactor-core and "
+						+ "org.jetbrains.kotlinx:kotlinx-coroutines-reactor to the class path");
+			}
 			Class<?> type = method.getReturnType();
 			if (Optional.class == type) {
 				return OPTIONAL;
@@ -371,11 +411,14 @@ public final class StampedeInterceptor implements MethodInterceptor {
 			return VALUE;
 		}
 
-		// What is cached: the method's result, or the content of its Optional or future, with
-		// its type arguments, and type variables bound by the target class. The codec reads
-		// stored values as this type, and no class it does not reach.
-		Type declaredType(Method method, Class<?> targetClass) {
+		// What is cached: the method's result, the content of its Optional or future, or what
+		// its reactive type carries, with its type arguments, and type variables bound by the
+		// target class. The codec reads stored values as this type, and no class it does not reach.
+		Type declaredType(Method method, Class<?> targetClass, @Nullable ReactiveMethod reactive) {
 			ResolvableType returned = ResolvableType.forMethodReturnType(method, targetClass);
+			if (reactive != null) {
+				return resolved(reactive.cachedType(returned));
+			}
 			return resolved((this == VALUE) ? returned : returned.getGeneric(0));
 		}
 
@@ -396,7 +439,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	}
 
 	private record Protect(Method method, CallSite site, @Nullable Expression key, @Nullable CompiledKey compiledKey,
-			@Nullable Expression condition, @Nullable Expression unless, ReturnKind returnKind, String origin) {
+			@Nullable Expression condition, @Nullable Expression unless, ReturnKind returnKind,
+			@Nullable ReactiveMethod reactive, String origin) {
 
 		boolean needsContext() {
 			return (this.key != null && this.compiledKey == null) || this.condition != null || this.unless != null;
@@ -405,7 +449,8 @@ public final class StampedeInterceptor implements MethodInterceptor {
 	}
 
 	private record Evict(Method method, String cache, @Nullable Expression key, @Nullable CompiledKey compiledKey,
-			@Nullable Expression condition, boolean allEntries, boolean beforeInvocation, String origin) {
+			@Nullable Expression condition, boolean allEntries, boolean beforeInvocation,
+			@Nullable ReactiveMethod reactive, String origin) {
 
 		boolean needsContext() {
 			return (this.key != null && this.compiledKey == null) || this.condition != null;

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.stampede.Stampede;
+import dev.stampede.StampedeTimeoutException;
 import dev.stampede.annotation.StampedeEvict;
 import dev.stampede.annotation.StampedeProtected;
 import dev.stampede.backend.local.LocalBackend;
@@ -177,6 +178,18 @@ class StampedeAnnotationBeanPostProcessorTests {
 		return stampede.inspection().callSites(cache).get(0).settings().ttl();
 	}
 
+	@Test
+	void withATimeoutTheMethodRunsOnALoaderThreadThatItsCallerStopsWaitingFor() throws Exception {
+		try (AnnotationConfigApplicationContext context = context(Reports.class)) {
+			Reports reports = context.getBean(Reports.class);
+			assertThat(reports.threadName()).startsWith("stampede-load-");
+			assertThatException().isThrownBy(reports::slow)
+				.isInstanceOf(StampedeTimeoutException.class)
+				.withMessageContaining("cache 'slow-reports'");
+			reports.finish();
+		}
+	}
+
 	private static AnnotationConfigApplicationContext context(Class<?> service) {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.getEnvironment()
@@ -213,6 +226,28 @@ class StampedeAnnotationBeanPostProcessorTests {
 		static StampedeAnnotationBeanPostProcessor stampedeAnnotationBeanPostProcessor(
 				ObjectProvider<Stampede> stampede) {
 			return new StampedeAnnotationBeanPostProcessor(stampede);
+		}
+
+	}
+
+	static class Reports {
+
+		private final CountDownLatch finish = new CountDownLatch(1);
+
+		// through a method: the proxy's own fields are never set
+		public void finish() {
+			this.finish.countDown();
+		}
+
+		@StampedeProtected(cache = "reports", hardTimeout = "5s")
+		public String threadName() {
+			return Thread.currentThread().getName();
+		}
+
+		@StampedeProtected(cache = "slow-reports", hardTimeout = "100ms")
+		public String slow() throws InterruptedException {
+			this.finish.await(10, TimeUnit.SECONDS);
+			return "late";
 		}
 
 	}

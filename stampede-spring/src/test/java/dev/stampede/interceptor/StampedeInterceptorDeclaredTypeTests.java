@@ -10,6 +10,8 @@ import dev.stampede.Stampede;
 import dev.stampede.annotation.StampedeProtected;
 import dev.stampede.backend.local.LocalBackend;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.core.ParameterizedTypeReference;
 
@@ -34,6 +36,18 @@ class StampedeInterceptorDeclaredTypeTests {
 			}.getType());
 			assertThat(declared(stampede, "primitive")).isEqualTo(Integer.class);
 			assertThat(site(stampede, "primitive").valueType()).isEqualTo(Integer.class);
+		}
+	}
+
+	@Test
+	void aMonoDeclaresItsContentAndAFluxTheListOfItsElements() {
+		try (Stampede stampede = new Stampede(new LocalBackend(100))) {
+			new StampedeInterceptor(() -> stampede, null, null).prepare(ReactiveService.class);
+			assertThat(declared(stampede, "mono")).isEqualTo(new ParameterizedTypeReference<Map<String, Long>>() {
+			}.getType());
+			assertThat(declared(stampede, "flux")).isEqualTo(new ParameterizedTypeReference<List<Long>>() {
+			}.getType());
+			assertThat(site(stampede, "flux").valueType()).isEqualTo(List.class);
 		}
 	}
 
@@ -77,6 +91,20 @@ class StampedeInterceptorDeclaredTypeTests {
 		@StampedeProtected(cache = "primitive")
 		public int primitive(long id) {
 			return 1;
+		}
+
+	}
+
+	static class ReactiveService {
+
+		@StampedeProtected(cache = "mono")
+		public Mono<Map<String, Long>> mono(long id) {
+			return Mono.empty();
+		}
+
+		@StampedeProtected(cache = "flux")
+		public Flux<Long> flux(long id) {
+			return Flux.empty();
 		}
 
 	}

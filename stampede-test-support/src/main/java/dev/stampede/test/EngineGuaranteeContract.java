@@ -3,9 +3,6 @@ package dev.stampede.test;
 import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +12,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.stampede.CacheSettings;
 import dev.stampede.CacheStats;
@@ -236,37 +232,6 @@ public abstract class EngineGuaranteeContract extends EngineSuite {
 	}
 
 
-
-	/** A clock a test moves forward, to make values stale without waiting. */
-	private static final class MutableClock extends Clock {
-
-		private final AtomicLong offsetMillis = new AtomicLong();
-
-		void advance(Duration duration) {
-			this.offsetMillis.addAndGet(duration.toMillis());
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public long millis() {
-			return System.currentTimeMillis() + this.offsetMillis.get();
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(millis());
-		}
-
-	}
 
 	/**
 	 * Passes every operation to a real backend, and fails one chosen operation once, as

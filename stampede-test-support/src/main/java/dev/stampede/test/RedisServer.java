@@ -16,7 +16,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 public final class RedisServer extends ServerProcess {
 
 	// Lettuce's event loops are costly; every connection of the tests shares one set.
-	private static final ClientResources resources = DefaultClientResources.create();
+	static final ClientResources resources = DefaultClientResources.create();
 
 	public RedisServer() {
 		super("redis-server", "Install Redis (apt-get install redis-server, or brew install redis)");
@@ -33,9 +33,18 @@ public final class RedisServer extends ServerProcess {
 	 * timeout. The caller destroys it.
 	 */
 	public LettuceConnectionFactory connectionFactory() {
+		return connectionFactory(Duration.ofMillis(500));
+	}
+
+	/**
+	 * A started Lettuce connection factory to this server, whose commands time out after
+	 * {@code commandTimeout}, as {@code spring.data.redis.timeout} sets it. The caller
+	 * destroys it.
+	 */
+	public LettuceConnectionFactory connectionFactory(Duration commandTimeout) {
 		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
 			.clientResources(resources)
-			.commandTimeout(Duration.ofMillis(500))
+			.commandTimeout(commandTimeout)
 			.build();
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(HOST, port()),
 				client);

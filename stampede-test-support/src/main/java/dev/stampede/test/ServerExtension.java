@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @param <S> the kind of server
  */
-public final class ServerExtension<S extends ServerProcess>
+public final class ServerExtension<S extends TestServer>
 		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
 	private final S server;
@@ -41,6 +41,11 @@ public final class ServerExtension<S extends ServerProcess>
 	/** An extension that runs {@code redis-server}. */
 	public static ServerExtension<RedisServer> redis() {
 		return new ServerExtension<>(RedisServer::new);
+	}
+
+	/** An extension that runs a Redis Cluster of three masters. */
+	public static ServerExtension<RedisCluster> redisCluster() {
+		return new ServerExtension<>(RedisCluster::new);
 	}
 
 	/** The server, to read its address or to stop, kill, pause, resume or restart it. */
@@ -65,7 +70,7 @@ public final class ServerExtension<S extends ServerProcess>
 			this.server.start();
 		}
 		else if (!this.server.isRunning()) {
-			// a test of this class killed or stopped the shared server
+			// a test of this class killed or stopped the shared server, or part of it
 			this.server.start();
 		}
 	}

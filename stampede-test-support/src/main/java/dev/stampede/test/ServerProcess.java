@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * kill (SIGKILL), pause (SIGSTOP), resume (SIGCONT) and restart on the same port.
  * A server that cannot be started fails the test: it is never skipped.
  */
-public abstract class ServerProcess implements AutoCloseable {
+public abstract class ServerProcess implements TestServer {
 
 	/** The only address servers listen on and tests talk to. */
 	public static final String HOST = "127.0.0.1";
@@ -62,6 +62,7 @@ public abstract class ServerProcess implements AutoCloseable {
 	 * Starts the server on a free port, or on its previous port when it ran before.
 	 * Returns once the server accepts connections.
 	 */
+	@Override
 	public final synchronized void start() {
 		if (this.process != null) {
 			throw new IllegalStateException(this.executableName + " is already running on port " + this.port);
@@ -85,6 +86,7 @@ public abstract class ServerProcess implements AutoCloseable {
 	}
 
 	/** Stops the server gracefully (SIGTERM) and waits for it to exit. */
+	@Override
 	public final synchronized void stop() {
 		Process current = this.process;
 		if (current == null) {
@@ -96,6 +98,7 @@ public abstract class ServerProcess implements AutoCloseable {
 	}
 
 	/** Kills the server at once (SIGKILL), as a crash would. */
+	@Override
 	public final synchronized void kill() {
 		Process current = this.process;
 		if (current == null) {
@@ -106,22 +109,26 @@ public abstract class ServerProcess implements AutoCloseable {
 	}
 
 	/** Freezes the server (SIGSTOP): connections stay open, requests time out. */
+	@Override
 	public final synchronized void pause() {
 		signal("STOP");
 	}
 
 	/** Lets a paused server go on (SIGCONT). */
+	@Override
 	public final synchronized void resume() {
 		signal("CONT");
 	}
 
 	/** Stops the server and starts it again, empty, on the same port. */
+	@Override
 	public final synchronized void restart() {
 		stop();
 		start();
 	}
 
 	/** Whether the server process is alive. */
+	@Override
 	public final synchronized boolean isRunning() {
 		return this.process != null && this.process.isAlive();
 	}
@@ -221,15 +228,23 @@ public abstract class ServerProcess implements AutoCloseable {
 	}
 
 	private String findExecutable() {
+		return findExecutable(this.executableName, this.installHint);
+	}
+
+	/**
+	 * The path of an executable on the {@code PATH} or in the usual directories.
+	 * @throws IllegalStateException naming {@code installHint} if there is none
+	 */
+	static String findExecutable(String executableName, String installHint) {
 		List<String> directories = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
 		directories.addAll(List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/opt/homebrew/bin"));
 		for (String directory : directories) {
-			File candidate = new File(directory, this.executableName);
+			File candidate = new File(directory, executableName);
 			if (!directory.isEmpty() && candidate.canExecute()) {
 				return candidate.getAbsolutePath();
 			}
 		}
-		throw new IllegalStateException(this.executableName + " was not found on the PATH. " + this.installHint
+		throw new IllegalStateException(executableName + " was not found on the PATH. " + installHint
 				+ ", or run scripts/test.sh, which installs it");
 	}
 

@@ -1,5 +1,6 @@
 package dev.stampede.test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.stampede.LoadEstimate;
 import dev.stampede.StampedeInterruptedException;
 import dev.stampede.backend.CircuitBreakingBackend;
 import dev.stampede.backend.Slot;
@@ -86,6 +88,30 @@ public abstract class SharedStoreBackendContract extends BackendContract {
 	}
 
 	@Test
+	void aLeaseReadsWithItsHolderAndAHolderThatIsNoNameLeavesTheLeaseOfAnUnknownHolder() {
+		RecordCodec named = RecordCodec.builder(new JdkSerializationCodec(null)).holder("catalog@web-3:4711").build();
+		String key = key();
+		writeForeignBytes(key, named.encodeLease("web-3's"));
+		assertThat(backend().read(key)).isEqualTo(new Slot.Leased("web-3's", LoadEstimate.UNKNOWN,
+				"catalog@web-3:4711"));
+		byte[] lease = new RecordCodec(new JdkSerializationCodec(null)).encodeLease("planted");
+		List<byte[]> holders = List.of(new byte[0], new byte[] { 'a', (byte) 0xC3, '(' },
+				"x".repeat(RecordCodec.MAX_HOLDER_BYTES + 1).getBytes(StandardCharsets.UTF_8),
+				"web-3\nFAKE LOG LINE".getBytes(StandardCharsets.UTF_8));
+		for (byte[] holder : holders) {
+			String planted = key();
+			writeForeignBytes(planted, ByteBuffer.allocate(lease.length + 3 + holder.length)
+				.put(lease)
+				.put((byte) 2)
+				.putShort((short) holder.length)
+				.put(holder)
+				.array());
+			assertThat(backend().read(planted)).as("holder %s", Arrays.toString(holder))
+				.isEqualTo(new Slot.Leased("planted"));
+		}
+	}
+
+	@Test
 	void aLostGenerationComesBackLargerThanEveryEarlierOne() throws InterruptedException {
 		String key = key();
 		backend().generation(key);
@@ -116,7 +142,7 @@ public abstract class SharedStoreBackendContract extends BackendContract {
 	 * longer than the test does for an answer, so every caller is still waiting when
 	 * it is interrupted.
 	 */
-	protected static void assertInterruptedCallersLeaveTheCircuitClosed(StampedeBackend patient, ServerProcess server)
+	protected static void assertInterruptedCallersLeaveTheCircuitClosed(StampedeBackend patient, TestServer server)
 			throws Exception {
 		CircuitBreakingBackend circuit = new CircuitBreakingBackend(patient, 3, Duration.ofMinutes(1));
 		assertThat(circuit.read("interrupted")).isEqualTo(Slot.EMPTY);

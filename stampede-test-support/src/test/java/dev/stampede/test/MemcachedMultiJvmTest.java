@@ -40,7 +40,7 @@ class MemcachedMultiJvmTest {
 	void threeJvmsMakeOneLoaderCallPerColdKey() throws Exception {
 		String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
 		String keyPrefix = "cold-" + UUID.randomUUID();
-		long firstRound = System.currentTimeMillis() + 4000;
+		long firstRound = System.currentTimeMillis() + 6000;
 		List<Process> processes = new ArrayList<>();
 		for (int i = 0; i < JVMS; i++) {
 			processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),

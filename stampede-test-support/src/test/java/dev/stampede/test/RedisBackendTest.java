@@ -14,6 +14,7 @@ import dev.stampede.backend.Slot;
 import dev.stampede.backend.StampedeBackend;
 import dev.stampede.backend.redis.RedisBackend;
 import dev.stampede.codec.JdkSerializationCodec;
+import dev.stampede.codec.RecordCodec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,14 +101,15 @@ class RedisBackendTest extends SharedStoreBackendContract {
 
 	@Test
 	void interruptedCallersGetStampedeInterruptedExceptionKeepTheirFlagAndLeaveTheCircuitClosed() throws Exception {
-		// Commands wait up to a minute, so that every caller is still waiting when it is interrupted.
+		// Operations wait up to a minute, so that every caller is still waiting when it is interrupted.
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration(ServerProcess.HOST, redis.server().port()),
 				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMinutes(1)).build());
 		factory.afterPropertiesSet();
 		factory.start();
 		closeAfterTest(factory::destroy);
-		assertInterruptedCallersLeaveTheCircuitClosed(new RedisBackend(factory, new JdkSerializationCodec(null)),
+		assertInterruptedCallersLeaveTheCircuitClosed(
+				new RedisBackend(factory, new RecordCodec(new JdkSerializationCodec(null)), Duration.ofMinutes(1)),
 				redis.server());
 	}
 

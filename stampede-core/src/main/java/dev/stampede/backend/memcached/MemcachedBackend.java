@@ -9,8 +9,11 @@ import dev.stampede.StampedeValueTooLargeException;
 import dev.stampede.backend.KeyValueBackend;
 import dev.stampede.codec.RecordCodec;
 import dev.stampede.codec.ValueCodec;
+import com.google.code.yanf4j.core.Session;
 import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
+import net.rubyeye.xmemcached.MemcachedSessionLocator;
+import net.rubyeye.xmemcached.XMemcachedClient;
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
 import net.rubyeye.xmemcached.command.BinaryCommandFactory;
 import net.rubyeye.xmemcached.exception.MemcachedException;
@@ -30,6 +33,12 @@ import org.jspecify.annotations.Nullable;
  * memcached counts expirations in whole seconds: TTLs are rounded up (values get a
  * second more, as the envelope judges their freshness), and leases shorter than one
  * second are rejected.
+ * <p>
+ * Keys are spread over the servers by consistent hashing (ketama). A server whose
+ * connection closes leaves the ring at once (failure mode off), so its keys move to the
+ * others, and comes back into it once the client reconnects. An operation that fails
+ * because its key's server left the ring while it ran is sent once more, to the key's
+ * new server: what the old one held left with it.
  */
 public final class MemcachedBackend extends KeyValueBackend {
 
@@ -39,6 +48,8 @@ public final class MemcachedBackend extends KeyValueBackend {
 	private static final int MAX_VALUE_BYTES = 1024 * 1024 - 1024;
 
 	private final MemcachedClient client;
+
+	private final @Nullable MemcachedSessionLocator ring;
 
 	private final long opTimeoutMillis;
 
@@ -70,6 +81,7 @@ public final class MemcachedBackend extends KeyValueBackend {
 					+ "the CAS value of delete, which releases a lease only if its holder still owns it");
 		}
 		this.client = client;
+		this.ring = (client instanceof XMemcachedClient xmemcached) ? xmemcached.getSessionLocator() : null;
 		this.opTimeoutMillis = opTimeout.toMillis();
 		this.servers = servers;
 	}
@@ -225,21 +237,43 @@ public final class MemcachedBackend extends KeyValueBackend {
 	}
 
 	private <T> T call(String operation, String key, MemcachedCall<T> call) {
+		Session server = serverOf(key);
 		try {
 			return call.run();
 		}
 		catch (TimeoutException | InterruptedException | MemcachedException | IllegalStateException ex) {
-			String what = "memcached " + operation + " of '" + key + "'";
-			if (isInterruption(ex)) {
-				throw interruptedDuring(what, ex);
+			if (!isInterruption(ex) && movedFrom(key, server)) {
+				try {
+					return call.run();
+				}
+				catch (TimeoutException | InterruptedException | MemcachedException | IllegalStateException again) {
+					throw failure(operation, key, again);
+				}
 			}
-			if (ex instanceof TimeoutException) {
-				throw new StampedeBackendException(what + " timed out after " + this.opTimeoutMillis
-						+ " ms (servers " + this.servers + ")", ex);
-			}
-			throw new StampedeBackendException(what + " failed (servers " + this.servers + "): " + ex.getMessage(),
-					ex);
+			throw failure(operation, key, ex);
 		}
+	}
+
+	private @Nullable Session serverOf(String key) {
+		return (this.ring != null) ? this.ring.getSessionByKey(key) : null;
+	}
+
+	// Whether the key's server left the ring since the operation began, for another that is connected.
+	private boolean movedFrom(String key, @Nullable Session server) {
+		Session now = serverOf(key);
+		return server != null && now != null && now != server && !now.isClosed();
+	}
+
+	private RuntimeException failure(String operation, String key, Exception ex) {
+		String what = "memcached " + operation + " of '" + key + "'";
+		if (isInterruption(ex)) {
+			return interruptedDuring(what, ex);
+		}
+		if (ex instanceof TimeoutException) {
+			return new StampedeBackendException(what + " timed out after " + this.opTimeoutMillis + " ms (servers "
+					+ this.servers + ")", ex);
+		}
+		return new StampedeBackendException(what + " failed (servers " + this.servers + "): " + ex.getMessage(), ex);
 	}
 
 	@FunctionalInterface

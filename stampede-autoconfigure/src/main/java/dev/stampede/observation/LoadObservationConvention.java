@@ -1,0 +1,18 @@
+package dev.stampede.observation;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+
+/**
+ * Names a {@code stampede.load} observation and its key values. Define a bean of this
+ * type, or a {@link io.micrometer.observation.GlobalObservationConvention} of it, to
+ * change them; {@link DefaultLoadObservationConvention} is the default.
+ */
+public interface LoadObservationConvention extends ObservationConvention<LoadObservationContext> {
+
+	@Override
+	default boolean supportsContext(Observation.Context context) {
+		return context instanceof LoadObservationContext;
+	}
+
+}
