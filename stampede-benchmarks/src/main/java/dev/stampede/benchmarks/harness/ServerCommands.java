@@ -28,17 +28,27 @@ final class ServerCommands {
 
 	/** Commands the server has served since it started, the harness's own excepted. */
 	static long commandsServed(Variant.Store store, ServerProcess server) throws IOException {
-		return (store == Variant.Store.MEMCACHED) ? memcachedCommands(server) : redisCommands(server);
+		try {
+			return (store == Variant.Store.MEMCACHED) ? memcachedCommands(server) : redisCommands(server);
+		}
+		catch (IOException ex) {
+			throw new IOException("Could not count the commands " + server.address() + " served: " + ex.getMessage(),
+					ex);
+		}
 	}
 
 	/** Removes every entry. */
 	static void flush(Variant.Store store, ServerProcess server) throws IOException {
+		String reply;
 		try (Socket socket = connect(server)) {
 			send(socket, (store == Variant.Store.MEMCACHED) ? "flush_all" : "FLUSHALL");
-			String reply = reader(socket).readLine();
-			if (reply == null || !reply.contains("OK")) {
-				throw new IOException("Could not flush " + server.address() + ": " + reply);
-			}
+			reply = reader(socket).readLine();
+		}
+		catch (IOException ex) {
+			throw new IOException("Could not flush " + server.address() + ": " + ex.getMessage(), ex);
+		}
+		if (reply == null || !reply.contains("OK")) {
+			throw new IOException("Could not flush " + server.address() + ": " + reply);
 		}
 	}
 
@@ -87,9 +97,11 @@ final class ServerCommands {
 		}
 	}
 
+	// Generous: a server just restarted may have every client of four JVMs reconnecting at
+	// once, on a machine other processes share.
 	private static Socket connect(ServerProcess server) throws IOException {
 		Socket socket = new Socket(ServerProcess.HOST, server.port());
-		socket.setSoTimeout(5_000);
+		socket.setSoTimeout(30_000);
 		return socket;
 	}
 

@@ -96,7 +96,6 @@ class StampedeHarnessTests {
 			FaultPhase kill = result.fault(PhaseKind.KILL);
 			assertThat(kill.before().errors()).isZero();
 			assertThat(kill.during().errors()).as("calls failed on the dead server").isPositive();
-			assertThat(kill.after().backendCommands()).as("counted on the new server").isPositive();
 			assertThat(redis.isRunning()).isTrue();
 			assertThat(redis.port()).isEqualTo(port);
 			assertThat(runId(redis)).as("a new server process").isNotEqualTo(runId);
